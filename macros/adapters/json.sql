@@ -1,0 +1,113 @@
+{#
+    Engine-specific JSON handling, behind adapter.dispatch so that another dbt
+    adapter only has to add `<adapter>__<macro>` implementations. The DuckDB
+    versions parse the raw file text read by the sources (read_text), so that a
+    malformed file becomes a reported problem instead of aborting the query.
+#}
+
+{% macro _not_ported(name) %}
+    {{ exceptions.raise_compiler_error(
+        "training_router: macro '" ~ name ~ "' has no implementation for adapter '"
+        ~ adapter.type() ~ "'; add " ~ adapter.type() ~ "__" ~ name ~ " in macros/adapters/") }}
+{% endmacro %}
+
+
+{#- true when the text is one well-formed JSON document -#}
+{% macro json_is_valid(expr) %}{{ return(adapter.dispatch('json_is_valid', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_is_valid(expr) %}{{ _not_ported('json_is_valid') }}{% endmacro %}
+{% macro duckdb__json_is_valid(expr) %}coalesce(json_valid({{ expr }}), false){% endmacro %}
+
+
+{#- JSON type name of a value: OBJECT, ARRAY, VARCHAR, BIGINT, UBIGINT, DOUBLE, BOOLEAN, NULL -#}
+{% macro json_type_of(expr) %}{{ return(adapter.dispatch('json_type_of', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_type_of(expr) %}{{ _not_ported('json_type_of') }}{% endmacro %}
+{% macro duckdb__json_type_of(expr) %}json_type({{ expr }}){% endmacro %}
+
+
+{#- true when the JSON value is a number (integer or floating point) -#}
+{% macro json_is_number(expr) %}({{ json_type_of(expr) }} in ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')){% endmacro %}
+
+
+{#- An object's members as MAP(text, json); null when the object repeats a key. -#}
+{% macro json_object_to_map(expr) %}{{ return(adapter.dispatch('json_object_to_map', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_object_to_map(expr) %}{{ _not_ported('json_object_to_map') }}{% endmacro %}
+{% macro duckdb__json_object_to_map(expr) %}from_json({{ expr }}, '"MAP(VARCHAR, JSON)"'){% endmacro %}
+
+
+{#- true when an object repeats one of its keys (JSON allows it; we refuse it) -#}
+{% macro json_has_duplicate_keys(expr) %}{{ return(adapter.dispatch('json_has_duplicate_keys', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_has_duplicate_keys(expr) %}{{ _not_ported('json_has_duplicate_keys') }}{% endmacro %}
+{% macro duckdb__json_has_duplicate_keys(expr) %}(len(json_keys({{ expr }})) <> len(list_distinct(json_keys({{ expr }})))){% endmacro %}
+
+
+{#- Selected members of an object as a struct of JSON values (missing → null). -#}
+{% macro json_object_fields(expr, fields) %}{{ return(adapter.dispatch('json_object_fields', 'training_router')(expr, fields)) }}{% endmacro %}
+{% macro default__json_object_fields(expr, fields) %}{{ _not_ported('json_object_fields') }}{% endmacro %}
+{% macro duckdb__json_object_fields(expr, fields) -%}
+    from_json({{ expr }}, '{ {%- for f in fields %}"{{ f }}":"JSON"{{ "," if not loop.last }}{% endfor -%} }')
+{%- endmacro %}
+
+
+{#- A JSON number as double (null for JSON null) -#}
+{% macro json_to_double(expr) %}{{ return(adapter.dispatch('json_to_double', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_to_double(expr) %}{{ _not_ported('json_to_double') }}{% endmacro %}
+{% macro duckdb__json_to_double(expr) %}try_cast({{ expr }} as double){% endmacro %}
+
+
+{#- A JSON string as text, unquoted (null when not a string) -#}
+{% macro json_to_text(expr) %}{{ return(adapter.dispatch('json_to_text', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_to_text(expr) %}{{ _not_ported('json_to_text') }}{% endmacro %}
+{% macro duckdb__json_to_text(expr) %}(case when json_type({{ expr }}) = 'VARCHAR' then json_extract_string({{ expr }}, '$') end){% endmacro %}
+
+
+{#- A JSON scalar (string or number) as text, e.g. a run_id given either way -#}
+{% macro json_scalar_to_text(expr) %}{{ return(adapter.dispatch('json_scalar_to_text', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_scalar_to_text(expr) %}{{ _not_ported('json_scalar_to_text') }}{% endmacro %}
+{% macro duckdb__json_scalar_to_text(expr) %}(case when json_type({{ expr }}) not in ('NULL', 'OBJECT', 'ARRAY') then json_extract_string({{ expr }}, '$') end){% endmacro %}
+
+
+{#- true when every element of a JSON array has one of the given JSON types -#}
+{% macro json_array_all_of(expr, types) %}{{ return(adapter.dispatch('json_array_all_of', 'training_router')(expr, types)) }}{% endmacro %}
+{% macro default__json_array_all_of(expr, types) %}{{ _not_ported('json_array_all_of') }}{% endmacro %}
+{% macro duckdb__json_array_all_of(expr, types) -%}
+    (len(list_filter(json_type({{ expr }}, '$[*]'), lambda t: t not in {{ sql_in_list(types) }})) = 0)
+{%- endmacro %}
+
+
+{#- A JSON array of strings / numbers as a typed list -#}
+{% macro json_to_text_list(expr) %}{{ return(adapter.dispatch('json_to_text_list', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_to_text_list(expr) %}{{ _not_ported('json_to_text_list') }}{% endmacro %}
+{% macro duckdb__json_to_text_list(expr) %}from_json({{ expr }}, '["VARCHAR"]'){% endmacro %}
+
+{% macro json_to_double_list(expr) %}{{ return(adapter.dispatch('json_to_double_list', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_to_double_list(expr) %}{{ _not_ported('json_to_double_list') }}{% endmacro %}
+{% macro duckdb__json_to_double_list(expr) %}from_json({{ expr }}, '["DOUBLE"]'){% endmacro %}
+
+
+{#- A JSON object of name → string as MAP(text, text) entries list: [{key, value}] -#}
+{% macro json_object_to_text_entries(expr) %}{{ return(adapter.dispatch('json_object_to_text_entries', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_object_to_text_entries(expr) %}{{ _not_ported('json_object_to_text_entries') }}{% endmacro %}
+{% macro duckdb__json_object_to_text_entries(expr) %}map_entries(from_json({{ expr }}, '"MAP(VARCHAR, JSON)"')){% endmacro %}
+
+
+{#- true when an object has the key (whatever its value, null included) -#}
+{% macro json_has_key(expr, key) %}{{ return(adapter.dispatch('json_has_key', 'training_router')(expr, key)) }}{% endmacro %}
+{% macro default__json_has_key(expr, key) %}{{ _not_ported('json_has_key') }}{% endmacro %}
+{% macro duckdb__json_has_key(expr, key) %}list_contains(json_keys({{ expr }}), {{ sql_string(key) }}){% endmacro %}
+
+
+{#-
+    An object of name → status (e.g. {"NFLX": "BLOCKED"}) as a list of
+    struct(name, status) with the status upper-cased; null for JSON null.
+-#}
+{% macro json_name_status_list(expr) %}{{ return(adapter.dispatch('json_name_status_list', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_name_status_list(expr) %}{{ _not_ported('json_name_status_list') }}{% endmacro %}
+{% macro duckdb__json_name_status_list(expr) -%}
+    list_transform(
+        map_entries(from_json({{ expr }}, '"MAP(VARCHAR, JSON)"')),
+        lambda e: struct_pack(
+            name := e.key,
+            status := case when json_type(e.value) = 'VARCHAR' then upper(trim(json_extract_string(e.value, '$'))) end
+        )
+    )
+{%- endmacro %}

@@ -1,0 +1,110 @@
+{#
+    Engine-specific list and path functions, behind adapter.dispatch. DuckDB lists
+    are 1-based and its lambdas use the `lambda x: ...` syntax (DuckDB 2.0).
+#}
+
+{#- The n-th path segment counted from the end (-1 = file name, -2 = its folder, ...) -#}
+{% macro path_segment(expr, index_from_end) %}{{ return(adapter.dispatch('path_segment', 'training_router')(expr, index_from_end)) }}{% endmacro %}
+{% macro default__path_segment(expr, index_from_end) %}{{ _not_ported('path_segment') }}{% endmacro %}
+{% macro duckdb__path_segment(expr, index_from_end) %}string_split(replace({{ expr }}, '\', '/'), '/')[{{ index_from_end }}]{% endmacro %}
+
+
+{% macro list_length(expr) %}{{ return(adapter.dispatch('list_length', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__list_length(expr) %}{{ _not_ported('list_length') }}{% endmacro %}
+{% macro duckdb__list_length(expr) %}len({{ expr }}){% endmacro %}
+
+
+{#- true when a list holds a value twice -#}
+{% macro list_has_duplicates(expr) %}{{ return(adapter.dispatch('list_has_duplicates', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__list_has_duplicates(expr) %}{{ _not_ported('list_has_duplicates') }}{% endmacro %}
+{% macro duckdb__list_has_duplicates(expr) %}(len(list_distinct({{ expr }})) <> len(list_filter({{ expr }}, lambda x: x is not null)) or list_contains(list_transform({{ expr }}, lambda x: x is null), true)){% endmacro %}
+
+
+{#- true when a list of doubles holds NaN or ±Infinity -#}
+{% macro list_has_non_finite(expr) %}{{ return(adapter.dispatch('list_has_non_finite', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__list_has_non_finite(expr) %}{{ _not_ported('list_has_non_finite') }}{% endmacro %}
+{% macro duckdb__list_has_non_finite(expr) %}(len(list_filter({{ expr }}, lambda x: isnan(x) or isinf(x))) > 0){% endmacro %}
+
+
+{% macro is_non_finite(expr) %}{{ return(adapter.dispatch('is_non_finite', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__is_non_finite(expr) %}{{ _not_ported('is_non_finite') }}{% endmacro %}
+{% macro duckdb__is_non_finite(expr) %}(isnan({{ expr }}) or isinf({{ expr }})){% endmacro %}
+
+
+{#-
+    Features ranked by importance descending; ties keep list order. Without
+    importances, the list order is the ranking.
+-#}
+{% macro ranked_features(features, importances) %}{{ return(adapter.dispatch('ranked_features', 'training_router')(features, importances)) }}{% endmacro %}
+{% macro default__ranked_features(features, importances) %}{{ _not_ported('ranked_features') }}{% endmacro %}
+{% macro duckdb__ranked_features(features, importances) -%}
+    case
+        when {{ importances }} is null then {{ features }}
+        else list_transform(
+            list_sort(list_transform(
+                range(1, len({{ features }}) + 1),
+                lambda i: struct_pack(negative_importance := -{{ importances }}[i], position := i)
+            )),
+            lambda ranked: {{ features }}[ranked.position]
+        )
+    end
+{%- endmacro %}
+
+
+{#- The first k elements of a list -#}
+{% macro list_head(expr, k) %}{{ return(adapter.dispatch('list_head', 'training_router')(expr, k)) }}{% endmacro %}
+{% macro default__list_head(expr, k) %}{{ _not_ported('list_head') }}{% endmacro %}
+{% macro duckdb__list_head(expr, k) %}list_slice({{ expr }}, 1, {{ k }}){% endmacro %}
+
+
+{#- Jaccard similarity of two lists taken as sets; null when both are empty -#}
+{% macro jaccard_similarity(left, right) %}{{ return(adapter.dispatch('jaccard_similarity', 'training_router')(left, right)) }}{% endmacro %}
+{% macro default__jaccard_similarity(left, right) %}{{ _not_ported('jaccard_similarity') }}{% endmacro %}
+{% macro duckdb__jaccard_similarity(left, right) -%}
+    (cast(len(list_intersect({{ left }}, {{ right }})) as double)
+        / nullif(len(list_distinct(list_concat({{ left }}, {{ right }}))), 0))
+{%- endmacro %}
+
+
+{#-
+    The positions in `right` of the names of `left` that `right` also holds, in
+    `left` order: the input of a Kendall tau over the shared names.
+-#}
+{% macro shared_rank_positions(left, right) %}{{ return(adapter.dispatch('shared_rank_positions', 'training_router')(left, right)) }}{% endmacro %}
+{% macro default__shared_rank_positions(left, right) %}{{ _not_ported('shared_rank_positions') }}{% endmacro %}
+{% macro duckdb__shared_rank_positions(left, right) -%}
+    list_filter(
+        list_transform({{ left }}, lambda name: list_position({{ right }}, name)),
+        lambda position: position is not null
+    )
+{%- endmacro %}
+
+
+{#-
+    Kendall tau of two rankings over their shared names, from the right-hand
+    positions taken in left-hand order (see shared_rank_positions):
+    (concordant - discordant) / (n (n - 1) / 2) = 1 - 4 * inversions / (n (n - 1)).
+    Null when fewer than 3 names are shared.
+-#}
+{% macro kendall_tau_from_positions(positions) %}{{ return(adapter.dispatch('kendall_tau_from_positions', 'training_router')(positions)) }}{% endmacro %}
+{% macro default__kendall_tau_from_positions(positions) %}{{ _not_ported('kendall_tau_from_positions') }}{% endmacro %}
+{% macro duckdb__kendall_tau_from_positions(positions) -%}
+    case
+        when len({{ positions }}) >= 3
+            then 1.0 - 4.0 * list_sum(list_transform(
+                range(1, len({{ positions }}) + 1),
+                lambda i: len(list_filter(
+                    list_slice({{ positions }}, i + 1, len({{ positions }})),
+                    lambda later: later < {{ positions }}[i]
+                ))
+            )) / (len({{ positions }}) * (len({{ positions }}) - 1))
+    end
+{%- endmacro %}
+
+
+{#- The first struct(name, status) of a list whose status is null or not in `allowed` -#}
+{% macro first_unlisted_status(entries, allowed) %}{{ return(adapter.dispatch('first_unlisted_status', 'training_router')(entries, allowed)) }}{% endmacro %}
+{% macro default__first_unlisted_status(entries, allowed) %}{{ _not_ported('first_unlisted_status') }}{% endmacro %}
+{% macro duckdb__first_unlisted_status(entries, allowed) -%}
+    list_filter({{ entries }}, lambda e: e.status is null or e.status not in {{ sql_in_list(allowed) }})[1]
+{%- endmacro %}

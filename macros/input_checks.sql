@@ -1,0 +1,105 @@
+{#
+    Plain-words problems found in an input file, as SQL expressions yielding a
+    message or null. Staging models put them in a `problem` column;
+    int_input_problems_collected gathers them, and its test stops the build
+    (ROUTING_SPEC.md §10: never a silent wrong plan).
+#}
+
+{#- The whole file: valid JSON holding one object, without repeated keys. -#}
+{% macro json_file_problem(content, what) -%}
+    case
+        when trim({{ content }}) = ''
+            then 'is empty; expected {{ what }}'
+        when not {{ json_is_valid(content) }}
+            then 'is not valid JSON (truncated or malformed); expected {{ what }}'
+        when {{ json_type_of(content) }} <> 'OBJECT'
+            then 'holds a JSON ' || lower({{ json_type_of(content) }}) || ' where {{ what }} belongs'
+        when {{ json_has_duplicate_keys(content) }}
+            then 'repeats a key at its top level'
+    end
+{%- endmacro %}
+
+
+{#- A number that must be finite, or null. `field` is a JSON value. -#}
+{% macro number_problem(field, label) -%}
+    case
+        when {{ field }} is null or {{ json_type_of(field) }} = 'NULL' then null
+        when not {{ json_is_number(field) }}
+            then '{{ label }} must be a number, found ' || {{ json_type_label(field) }}
+        when {{ is_non_finite(json_to_double(field)) }}
+            then '{{ label }} is NaN or Infinity, which is not a usable number'
+    end
+{%- endmacro %}
+
+
+{#- A sample size: a whole, non-negative number, or null. -#}
+{% macro sample_size_problem(field, label) -%}
+    case
+        when {{ field }} is null or {{ json_type_of(field) }} = 'NULL' then null
+        when not {{ json_is_number(field) }}
+            then '{{ label }} must be a whole number, found ' || {{ json_type_label(field) }}
+        when {{ is_non_finite(json_to_double(field)) }}
+            then '{{ label }} is NaN or Infinity'
+        when {{ json_to_double(field) }} < 0
+            then '{{ label }} must not be negative, found ' || cast({{ json_to_double(field) }} as varchar)
+        when {{ json_to_double(field) }} <> floor({{ json_to_double(field) }})
+            then '{{ label }} must be a whole number, found ' || cast({{ json_to_double(field) }} as varchar)
+    end
+{%- endmacro %}
+
+
+{#- A name from a closed list (upper-cased before the check), or null. -#}
+{% macro name_problem(field, label, allowed) -%}
+    case
+        when {{ field }} is null or {{ json_type_of(field) }} = 'NULL' then null
+        when {{ json_type_of(field) }} <> 'VARCHAR'
+            then '{{ label }} must be one of {{ allowed | join(", ") }}, found ' || {{ json_type_label(field) }}
+        when upper(trim({{ json_to_text(field) }})) not in {{ sql_in_list(allowed) }}
+            then '{{ label }} must be one of {{ allowed | join(", ") }}, found "' || {{ json_to_text(field) }} || '"'
+    end
+{%- endmacro %}
+
+
+{#- Free text, or null. -#}
+{% macro text_problem(field, label) -%}
+    case
+        when {{ field }} is null or {{ json_type_of(field) }} = 'NULL' then null
+        when {{ json_type_of(field) }} <> 'VARCHAR'
+            then '{{ label }} must be text, found ' || {{ json_type_label(field) }}
+    end
+{%- endmacro %}
+
+
+{#- How a JSON value reads in a message: a string "x", a boolean true, an array, ... -#}
+{% macro json_type_label(field) -%}
+    case {{ json_type_of(field) }}
+        when 'VARCHAR' then 'the string ' || cast({{ field }} as varchar)
+        when 'BOOLEAN' then 'the boolean ' || cast({{ field }} as varchar)
+        when 'OBJECT' then 'an object'
+        when 'ARRAY' then 'an array'
+        else lower({{ json_type_of(field) }}) || ' ' || cast({{ field }} as varchar)
+    end
+{%- endmacro %}
+
+
+{#- A normalised name: upper-cased text of a JSON string. -#}
+{% macro json_to_name(field) -%}
+    upper(trim({{ json_to_text(field) }}))
+{%- endmacro %}
+
+
+{#- An object of name → status, every status from a closed list; or null. -#}
+{% macro name_status_object_problem(field, label, allowed) -%}
+    case
+        when {{ field }} is null or {{ json_type_of(field) }} = 'NULL' then null
+        when {{ json_type_of(field) }} <> 'OBJECT'
+            then '{{ label }} must be an object of name → status, found ' || {{ json_type_label(field) }}
+        when {{ json_has_duplicate_keys(field) }}
+            then '{{ label }} repeats a name'
+        when {{ first_unlisted_status(json_name_status_list(field), allowed) }} is not null
+            then '{{ label }}: "' || {{ first_unlisted_status(json_name_status_list(field), allowed) }}.name
+                || '" has status '
+                || coalesce('"' || {{ first_unlisted_status(json_name_status_list(field), allowed) }}.status || '"', 'that is not text')
+                || ', expected one of {{ allowed | join(", ") }}'
+    end
+{%- endmacro %}

@@ -1,0 +1,45 @@
+{#
+    The effective routing configuration: the defaults declared once in
+    dbt_project.yml (var `routing_defaults`) with the user's `routing` and
+    `training_plan` vars deep-merged over them. The Python CLI validates a
+    user's routing_config.yaml before any SQL runs and passes it in as those
+    two vars; `dbt build` alone uses the defaults.
+#}
+
+{% macro _deep_merge(base, override) %}
+    {%- set merged = {} -%}
+    {%- for key, value in base.items() -%}
+        {%- do merged.update({key: value}) -%}
+    {%- endfor -%}
+    {%- for key, value in (override or {}).items() -%}
+        {%- if key in merged and merged[key] is mapping and value is mapping -%}
+            {%- do merged.update({key: _deep_merge(merged[key], value)}) -%}
+        {%- else -%}
+            {%- do merged.update({key: value}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(merged) }}
+{% endmacro %}
+
+
+{% macro routing_config() %}
+    {%- set defaults = var('routing_defaults') -%}
+    {%- set effective = {
+        'routing': _deep_merge(defaults['routing'], var('routing', {})),
+        'training_plan': _deep_merge(defaults['training_plan'], var('training_plan', {})),
+    } -%}
+    {{ return(effective) }}
+{% endmacro %}
+
+
+{#- Look up one key of the effective config by dotted path, e.g. cfg('routing.min_sample_size.symbol'). -#}
+{% macro cfg(path) %}
+    {%- set node = namespace(value=routing_config()) -%}
+    {%- for part in path.split('.') -%}
+        {%- if node.value is not mapping or part not in node.value -%}
+            {{ exceptions.raise_compiler_error("routing config has no key '" ~ path ~ "'") }}
+        {%- endif -%}
+        {%- set node.value = node.value[part] -%}
+    {%- endfor -%}
+    {{ return(node.value) }}
+{% endmacro %}

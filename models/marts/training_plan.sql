@@ -1,0 +1,204 @@
+-- The training plan: one row per training job (ROUTING_SPEC.md §7), ordered
+-- by plan_position (priority descending, then target, then symbol, null first).
+
+{%- set routing = cfg('routing') %}
+{%- set plan = cfg('training_plan') %}
+
+with
+
+decisions as (
+
+    select * from {{ ref('routing_plan') }}
+
+),
+
+cs_lanes as (
+
+    select * from {{ ref('int_cs_lane_states_assigned') }}
+
+),
+
+leakage as (
+
+    select * from {{ ref('stg_metrics__leakage') }}
+    where problem is null
+
+),
+
+excluded_features as (
+
+    select
+        target_name,
+        {{ sorted_list_agg('feature.name') }} as excluded_features
+    from (
+        select target_name, unnest(feature_statuses) as feature
+        from leakage
+    ) as features
+    where feature.status not in {{ sql_in_list(routing['allowed_feature_leakage_status']) }}
+    group by target_name
+
+),
+
+pairs as (
+
+    select
+        *,
+        {{ list_has('reason_codes', "'LEAKAGE_SUSPECT'") }} as is_leakage_suspect
+    from decisions
+
+),
+
+cross_sectional_jobs as (
+
+    select
+        'cs_' || pairs.target_name as job_id,
+        pairs.target_name,
+        cast(null as varchar) as symbol,
+        'cross_sectional' as training_type,
+        'ROUTE_CROSS_SECTIONAL' as route,
+        2 as priority,
+        {{ sorted_list_agg('pairs.symbol') }} as symbols,
+        max(pairs.cs_sample_size) as sample_size,
+        false as needs_cs_ensemble,
+        false as experimental,
+        bool_or(pairs.is_leakage_suspect) as leakage_suspect
+    from pairs
+    where pairs.route in ('ROUTE_CROSS_SECTIONAL', 'ROUTE_BOTH')
+    group by pairs.target_name
+
+),
+
+experimental_cross_sectional_jobs as (
+
+    select
+        'cs_exp_' || pairs.target_name as job_id,
+        pairs.target_name,
+        cast(null as varchar) as symbol,
+        'cross_sectional' as training_type,
+        'ROUTE_EXPERIMENTAL_ONLY' as route,
+        1 as priority,
+        {{ sorted_list_agg('pairs.symbol') }} as symbols,
+        max(pairs.cs_sample_size) as sample_size,
+        false as needs_cs_ensemble,
+        true as experimental,
+        bool_or(pairs.is_leakage_suspect) as leakage_suspect
+    from pairs
+    where pairs.route = 'ROUTE_EXPERIMENTAL_ONLY' and pairs.local_state <> 'EXPERIMENTAL'
+    group by pairs.target_name
+
+),
+
+symbol_jobs as (
+
+    select
+        'sym_' || target_name || '_' || symbol as job_id,
+        target_name,
+        symbol,
+        'symbol_specific' as training_type,
+        route,
+        case route
+            when 'ROUTE_BOTH' then 3
+            when 'ROUTE_SYMBOL_SPECIFIC' then 2
+            when 'ROUTE_EXPERIMENTAL_ONLY' then 1
+        end as priority,
+        cast(null as varchar[]) as symbols,
+        local_sample_size as sample_size,
+        route = 'ROUTE_BOTH' as needs_cs_ensemble,
+        route = 'ROUTE_EXPERIMENTAL_ONLY' as experimental,
+        is_leakage_suspect as leakage_suspect
+    from pairs
+    where
+        route in ('ROUTE_SYMBOL_SPECIFIC', 'ROUTE_BOTH')
+        or (route = 'ROUTE_EXPERIMENTAL_ONLY' and local_state = 'EXPERIMENTAL')
+
+),
+
+{%- if plan['include_blocked'] %}
+
+blocked_jobs as (
+
+    select
+        'blocked_' || target_name || '_' || symbol as job_id,
+        target_name,
+        symbol,
+        'blocked' as training_type,
+        route,
+        0 as priority,
+        cast(null as varchar[]) as symbols,
+        local_sample_size as sample_size,
+        false as needs_cs_ensemble,
+        false as experimental,
+        is_leakage_suspect as leakage_suspect
+    from pairs
+    where route = 'ROUTE_BLOCKED'
+
+),
+
+{%- endif %}
+
+jobs as (
+
+    select * from cross_sectional_jobs
+    union all
+    select * from experimental_cross_sectional_jobs
+    union all
+    select * from symbol_jobs
+    {%- if plan['include_blocked'] %}
+    union all
+    select * from blocked_jobs
+    {%- endif %}
+
+),
+
+jobs_described as (
+
+    select
+        jobs.*,
+        case
+            when jobs.training_type = 'blocked' then cast([] as varchar[])
+            else {{ sql_string_list(plan['model_families']) }}
+        end as model_families,
+        case
+            when jobs.symbol is null then cs_lanes.cs_failed_model_families
+            else coalesce(decisions.local_failed_model_families, cast([] as varchar[]))
+        end as failed_model_families,
+        {%- if routing['require_safe_features_only'] %}
+        coalesce(excluded_features.excluded_features, cast([] as varchar[])) as excluded_features
+        {%- else %}
+        cast([] as varchar[]) as excluded_features
+        {%- endif %}
+    from jobs
+    left join cs_lanes
+        on jobs.target_name = cs_lanes.target_name
+    left join decisions
+        on
+            jobs.target_name = decisions.target_name
+            and jobs.symbol = decisions.symbol
+    left join excluded_features
+        on jobs.target_name = excluded_features.target_name
+
+),
+
+final as (
+
+    select
+        row_number() over (order by priority desc, target_name, symbol nulls first, job_id) as plan_position,
+        job_id,
+        target_name,
+        symbol,
+        training_type,
+        route,
+        priority,
+        model_families,
+        failed_model_families,
+        excluded_features,
+        symbols,
+        sample_size,
+        needs_cs_ensemble,
+        experimental,
+        leakage_suspect
+    from jobs_described
+
+)
+
+select * from final

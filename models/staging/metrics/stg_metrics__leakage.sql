@@ -1,0 +1,64 @@
+-- One row per <target>/leakage.json: the target's leakage status and the
+-- per-symbol and per-feature statuses as lists of struct(name, status).
+-- A missing status is UNKNOWN. `problem` holds the first thing wrong, or null.
+
+{%- set statuses = ['SAFE', 'SUSPECT', 'BLOCKED', 'UNKNOWN'] %}
+
+with
+
+source as (
+
+    select * from {{ source('metrics', 'leakage') }}
+
+),
+
+files as (
+
+    select
+        filename as file_path,
+        {{ path_segment('filename', -2) }} as target_name,
+        content,
+        {{ json_file_problem('content', 'an object with status, symbols and features') }} as file_problem
+    from source
+
+),
+
+files_parsed as (
+
+    select
+        *,
+        case
+            when file_problem is null then {{ json_object_fields('content', ['status', 'symbols', 'features']) }}
+        end as fields
+    from files
+
+),
+
+files_checked as (
+
+    select
+        *,
+        coalesce(
+            file_problem,
+            {{ name_problem('fields.status', 'status', statuses) }},
+            {{ name_status_object_problem('fields.symbols', 'symbols', statuses) }},
+            {{ name_status_object_problem('fields.features', 'features', statuses) }}
+        ) as problem
+    from files_parsed
+
+),
+
+final as (
+
+    select
+        file_path,
+        target_name,
+        coalesce({{ json_to_name('fields.status') }}, 'UNKNOWN') as target_leakage_status,
+        case when problem is null then {{ json_name_status_list('fields.symbols') }} end as symbol_statuses,
+        case when problem is null then {{ json_name_status_list('fields.features') }} end as feature_statuses,
+        problem
+    from files_checked
+
+)
+
+select * from final

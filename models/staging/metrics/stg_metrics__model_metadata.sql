@@ -1,0 +1,138 @@
+-- One row per entry of every <target>/model_metadata.json, typed; plus one row
+-- per file that cannot be read as an object (entry_key null). `problem` holds
+-- the first thing wrong with the row, in plain words, or null.
+
+{%- set entry_fields = ['score', 'auc', 'sample_size', 'n_samples', 'status',
+                        'task_type', 'metric_name', 'stability'] %}
+
+with
+
+source as (
+
+    select * from {{ source('metrics', 'model_metadata') }}
+
+),
+
+files as (
+
+    select
+        filename as file_path,
+        {{ path_segment('filename', -2) }} as target_name,
+        content,
+        {{ json_file_problem('content', 'an object keyed "SYMBOL:target:family"') }} as file_problem
+    from source
+
+),
+
+entries as (
+
+    select
+        file_path,
+        target_name,
+        unnest(map_entries({{ json_object_to_map('content') }})) as entry
+    from files
+    where file_problem is null
+
+),
+
+entries_split as (
+
+    select
+        file_path,
+        target_name,
+        entry.key as entry_key,
+        entry.value as entry_json,
+        regexp_matches(entry.key, '^[^:]+:.+:[^:]+$') as is_well_formed_key,
+        regexp_extract(entry.key, '^([^:]+):', 1) as symbol,
+        regexp_extract(entry.key, '^[^:]+:(.+):[^:]+$', 1) as key_target,
+        regexp_extract(entry.key, ':([^:]+)$', 1) as model_family,
+        {{ json_type_of('entry.value') }} = 'OBJECT' as is_object,
+        {{ json_object_fields('entry.value', entry_fields) }} as fields
+    from entries
+
+),
+
+entries_checked as (
+
+    select
+        *,
+        coalesce(fields.score, fields.auc) as score_json,
+        coalesce(fields.sample_size, fields.n_samples) as sample_size_json,
+        case
+            when not is_well_formed_key
+                then 'key "' || entry_key || '" is not of the form SYMBOL:target:family'
+            when key_target <> target_name
+                then 'key "' || entry_key || '" names target "' || key_target
+                    || '" but the file is in the folder of target "' || target_name || '"'
+            when not is_object
+                then 'entry "' || entry_key || '" must be an object of metrics, found '
+                    || {{ json_type_label('entry_json') }}
+            else 'entry "' || entry_key || '": ' || coalesce(
+                {{ number_problem('coalesce(fields.score, fields.auc)', 'score') }},
+                {{ sample_size_problem('coalesce(fields.sample_size, fields.n_samples)', 'sample_size') }},
+                {{ name_problem('fields.status', 'status', ['OK', 'FAILED', 'SKIPPED']) }},
+                {{ name_problem('fields.stability', 'stability', ['STABLE', 'DRIFTING', 'DIVERGED', 'UNKNOWN']) }},
+                {{ text_problem('fields.task_type', 'task_type') }},
+                {{ text_problem('fields.metric_name', 'metric_name') }}
+            )
+        end as entry_problem
+    from entries_split
+
+),
+
+entries_typed as (
+
+    select
+        file_path,
+        target_name,
+        entry_key,
+        symbol,
+        model_family,
+        {{ json_to_double('score_json') }} as score,
+        cast({{ json_to_double('sample_size_json') }} as bigint) as sample_size,
+        coalesce(
+            {{ json_to_name('fields.status') }},
+            case
+                when {{ json_to_double('score_json') }} is not null
+                    and not {{ is_non_finite(json_to_double('score_json')) }}
+                    then 'OK'
+                else 'FAILED'
+            end
+        ) as status,
+        {{ json_to_text('fields.task_type') }} as task_type,
+        {{ json_to_text('fields.metric_name') }} as metric_name,
+        {{ json_to_name('fields.stability') }} as stability,
+        entry_problem as problem
+    from entries_checked
+
+),
+
+file_problems as (
+
+    select
+        file_path,
+        target_name,
+        cast(null as varchar) as entry_key,
+        cast(null as varchar) as symbol,
+        cast(null as varchar) as model_family,
+        cast(null as double) as score,
+        cast(null as bigint) as sample_size,
+        cast(null as varchar) as status,
+        cast(null as varchar) as task_type,
+        cast(null as varchar) as metric_name,
+        cast(null as varchar) as stability,
+        file_problem as problem
+    from files
+    where file_problem is not null
+
+),
+
+final as (
+
+    select * from entries_typed
+    union all
+    select * from file_problems
+
+)
+
+select * from final

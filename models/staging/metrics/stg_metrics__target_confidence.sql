@@ -1,0 +1,76 @@
+-- One row per <target>/target_confidence.json: the pooled (cross-sectional)
+-- metrics of the target, typed. `problem` holds the first thing wrong, or null.
+
+{%- set fields = ['score', 'auc', 'sample_size', 'n_samples', 'task_type', 'metric_name',
+                  'stability', 'model_families'] %}
+
+with
+
+source as (
+
+    select * from {{ source('metrics', 'target_confidence') }}
+
+),
+
+files as (
+
+    select
+        filename as file_path,
+        {{ path_segment('filename', -2) }} as target_name,
+        content,
+        {{ json_file_problem('content', 'an object of pooled metrics') }} as file_problem
+    from source
+
+),
+
+files_parsed as (
+
+    select
+        *,
+        case when file_problem is null then {{ json_object_fields('content', fields) }} end as fields,
+        case
+            when file_problem is null
+                then {{ json_has_key('content', 'score') }} or {{ json_has_key('content', 'auc') }}
+        end as has_score_key
+    from files
+
+),
+
+files_checked as (
+
+    select
+        *,
+        coalesce(
+            file_problem,
+            case when not has_score_key then 'has no "score" (or "auc"); it is the one required field' end,
+            {{ number_problem('coalesce(fields.score, fields.auc)', 'score') }},
+            {{ sample_size_problem('coalesce(fields.sample_size, fields.n_samples)', 'sample_size') }},
+            {{ name_problem('fields.stability', 'stability', ['STABLE', 'DRIFTING', 'DIVERGED', 'UNKNOWN']) }},
+            {{ text_problem('fields.task_type', 'task_type') }},
+            {{ text_problem('fields.metric_name', 'metric_name') }},
+            {{ name_status_object_problem('fields.model_families', 'model_families', ['OK', 'FAILED', 'SKIPPED']) }}
+        ) as problem
+    from files_parsed
+
+),
+
+final as (
+
+    select
+        file_path,
+        target_name,
+        {{ json_to_double('coalesce(fields.score, fields.auc)') }} as score,
+        cast({{ json_to_double('coalesce(fields.sample_size, fields.n_samples)') }} as bigint) as sample_size,
+        {{ json_to_text('fields.task_type') }} as task_type,
+        {{ json_to_text('fields.metric_name') }} as metric_name,
+        {{ json_to_name('fields.stability') }} as stability,
+        case
+            when problem is null and fields.model_families is not null
+                then {{ json_name_status_list('fields.model_families') }}
+        end as model_families,
+        problem
+    from files_checked
+
+)
+
+select * from final
