@@ -1,0 +1,1 @@
+"""Aliases under the names the seed project documents; the code is in training_router."""

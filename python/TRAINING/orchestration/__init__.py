@@ -1,0 +1,1 @@
+"""Aliases: TRAINING.orchestration.* → training_router."""

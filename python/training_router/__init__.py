@@ -1,0 +1,20 @@
+"""Training router: decide where to train models after feature selection."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .api import (  # noqa: E402
+    generate_training_plan_from_routing,
+    load_routing_plan,
+    should_train_cross_sectional,
+    should_train_symbol_specific,
+)
+
+__all__ = [
+    "__version__",
+    "generate_training_plan_from_routing",
+    "load_routing_plan",
+    "should_train_cross_sectional",
+    "should_train_symbol_specific",
+]

@@ -1,0 +1,201 @@
+"""Command line: route every (target, symbol) pair and write the plans.
+
+    python -m training_router --output-dir METRICS_IN [--targets T ...] [--symbols S ...]
+        [--routing-config routing_config.yaml] [--plan-output DIR] [--stability-dir DIR]
+        [--database FILE]
+
+The run builds into new files beside the outputs and moves them into place
+only when the dbt build, its tests and the export all succeeded, so a failed
+run leaves the previous plan and database as they were.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from . import __version__
+from .config import config_hash, load_config_file
+from .dbt_runner import check_build, run_dbt
+from .errors import NoCandidatesError, RouterError, UsageError
+from .exporter import build_routing_plan, build_training_plan, read_tables, write_artifacts
+from .plan_files import (
+    discover_targets,
+    exclusive_lock,
+    generated_at,
+    git_commit,
+    input_files,
+    inputs_hash,
+    promote,
+    remove_quietly,
+)
+from .summary import summary_lines
+
+GLOB_CHARACTERS = set("*?[]{}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="generate_routing_plan",
+        description="Decide where to train models for every (target, symbol) pair and write the plans.",
+    )
+    parser.add_argument("--output-dir", required=True, type=Path,
+                        help="feature-selection output: the metrics directory, one folder per target")
+    parser.add_argument("--targets", nargs="+", metavar="TARGET", help="route only these targets")
+    parser.add_argument("--symbols", nargs="+", metavar="SYMBOL",
+                        help="route exactly these symbols for every target")
+    parser.add_argument("--routing-config", type=Path, help="routing_config.yaml (defaults otherwise)")
+    parser.add_argument("--plan-output", type=Path, default=Path("METRICS"),
+                        help="where routing_plan/ and training_plan/ go (default: ./METRICS)")
+    parser.add_argument("--stability-dir", type=Path,
+                        help="snapshots as DIR/<target>/<universe>/*.json instead of <target>/stability/")
+    parser.add_argument("--database", type=Path,
+                        help="the DuckDB file (default: <plan-output>/routing.duckdb)")
+    parser.add_argument("--lock-timeout", type=float, default=60.0,
+                        help="seconds to wait for another run on the same output to finish (default 60)")
+    parser.add_argument("--quiet", action="store_true", help="print only the final line")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def _check_path(path: Path, flag: str) -> Path:
+    resolved = path.expanduser().resolve()
+    if GLOB_CHARACTERS & set(str(resolved)):
+        raise UsageError(f"{flag} {path}: the path may not contain any of * ? [ ] {{ }}")
+    return resolved
+
+
+def _check_names(names: Sequence[str] | None, flag: str) -> list[str]:
+    cleaned = []
+    for name in names or []:
+        if not name or "\0" in name:
+            raise UsageError(f"{flag}: empty or NUL-containing name {name!r}")
+        cleaned.append(name)
+    return sorted(set(cleaned))
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """One routing run; returns what it wrote. Raises RouterError subclasses."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    config = load_config_file(args.routing_config)
+    metrics_dir = _check_path(args.output_dir, "--output-dir")
+    stability_dir = _check_path(args.stability_dir, "--stability-dir") if args.stability_dir else None
+    plan_output = _check_path(args.plan_output, "--plan-output")
+    database = _check_path(args.database, "--database") if args.database else plan_output / "routing.duckdb"
+    requested_targets = _check_names(args.targets, "--targets")
+    requested_symbols = _check_names(args.symbols, "--symbols")
+
+    found = discover_targets(metrics_dir)
+    if not found:
+        raise NoCandidatesError(
+            f"metrics directory {metrics_dir} holds no target folder "
+            "(a folder with model_metadata.json or target_confidence.json)"
+        )
+    warnings = [
+        f"target {name!r} was named with --targets but {metrics_dir} has no folder for it"
+        for name in requested_targets
+        if name not in found
+    ]
+    targets = [t for t in found if t in requested_targets] if requested_targets else found
+    if not targets:
+        raise NoCandidatesError("none of the targets named with --targets has a folder in " + str(metrics_dir))
+    timings["config_and_discovery"] = time.perf_counter() - started
+
+    dbt_vars = {
+        "metrics_dir": str(metrics_dir),
+        "stability_dir": str(stability_dir) if stability_dir else "",
+        "targets": targets if requested_targets else [],
+        "symbols": requested_symbols,
+        "routing": config["routing"],
+        "training_plan": config["training_plan"],
+    }
+    work_dir = plan_output / ".router"
+    build_id = f"build-{os.getpid()}"
+    build_database = database.parent / f".{database.name}.{build_id}"
+    staging = work_dir / build_id
+    with exclusive_lock(plan_output / ".router.lock", args.lock_timeout):
+        try:
+            staging.mkdir(parents=True, exist_ok=True)
+            remove_quietly(build_database)
+            phase = time.perf_counter()
+            result = run_dbt(["build", "--exclude", "test_type:unit"], database=build_database,
+                             work_dir=work_dir, dbt_vars=dbt_vars)
+            check_build(result, build_database)
+            timings["dbt_build"] = time.perf_counter() - phase
+
+            phase = time.perf_counter()
+            files = input_files(metrics_dir, stability_dir, targets)
+            metadata = {
+                "generated_at": generated_at(),
+                "git_commit": git_commit(),
+                "router_version": __version__,
+                "config_hash": config_hash(config),
+                "inputs_hash": inputs_hash(files, [p for p in (metrics_dir, stability_dir) if p]),
+                "targets_requested": requested_targets,
+                "symbols_requested": requested_symbols,
+            }
+            metadata["plan_id"] = config_hash(
+                {k: metadata[k] for k in ("git_commit", "config_hash", "inputs_hash",
+                                          "targets_requested", "symbols_requested")}
+            )[:16]
+            metadata["config"] = config
+            timings["inputs_hash"] = time.perf_counter() - phase
+
+            phase = time.perf_counter()
+            tables = read_tables(build_database)
+            if not tables["decisions"]:
+                raise NoCandidatesError(
+                    f"no routing candidates: the selected targets in {metrics_dir} have no symbols to route"
+                )
+            routing_plan = build_routing_plan(tables, metadata)
+            training_plan = build_training_plan(tables, metadata)
+            written = write_artifacts(staging, routing_plan, training_plan, config["routing"]["dump_plan_as"])
+            with duckdb.connect(str(build_database)) as connection:
+                connection.execute("checkpoint")
+            timings["export"] = time.perf_counter() - phase
+
+            promote([(path, plan_output / path.relative_to(staging)) for path in written]
+                    + [(build_database, database)])
+        finally:
+            remove_quietly(staging)
+            remove_quietly(build_database)
+            remove_quietly(Path(str(build_database) + ".wal"))
+    timings["total"] = time.perf_counter() - started
+    return {
+        "routing_plan": routing_plan,
+        "training_plan": training_plan,
+        "database": database,
+        "plan_output": plan_output,
+        "warnings": warnings,
+        "timings": timings,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        outcome = run(args)
+    except RouterError as error:
+        print(f"[ROUTER] error: {error}", file=sys.stderr)
+        return error.exit_code
+    for warning in outcome["warnings"]:
+        print(f"[ROUTER] warning: {warning}", file=sys.stderr)
+    if not args.quiet:
+        for line in summary_lines(outcome["routing_plan"]):
+            print(line)
+    n_decisions = sum(len(t["symbols"]) for t in outcome["routing_plan"]["targets"].values())
+    print(
+        f"[ROUTER] {n_decisions} decision(s), {outcome['training_plan']['summary']['total_jobs']} job(s); "
+        f"plan {outcome['routing_plan']['metadata']['plan_id']} written to {outcome['plan_output']} "
+        f"(database {outcome['database']})"
+    )
+    return 0

@@ -1,0 +1,142 @@
+"""Run the dbt build in a subprocess and turn its outcome into typed errors.
+
+dbt runs in a child process, not in-process: the DuckDB adapter keeps its
+connection (and the database file's lock) for the life of the process, and a
+second in-process invoke can read stale data (see DBT_DUCKDB_NOTES.md). dbt's
+target/ and logs/ go to directories the caller chooses, never into the
+project, so an installed copy and concurrent runs stay clean.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .errors import DbtError, InputError, InvariantError
+from .project import dbt_project_dir
+
+INPUT_PROBLEMS_MODEL = "int_input_problems_collected"
+
+
+@dataclass
+class DbtResult:
+    """What one dbt invocation did: per-node results from run_results.json."""
+
+    returncode: int
+    results: list[dict[str, Any]] = field(default_factory=list)
+    elapsed: float = 0.0
+    output: str = ""
+
+
+def run_dbt(
+    command: list[str],
+    *,
+    database: Path,
+    work_dir: Path,
+    dbt_vars: dict[str, Any],
+    threads: int | None = None,
+) -> DbtResult:
+    """Run ``dbt <command>`` against ``database``; dbt's files go under work_dir."""
+    project = dbt_project_dir()
+    target_path = work_dir / "dbt-target"
+    log_path = work_dir / "dbt-logs"
+    run_results = target_path / "run_results.json"
+    if run_results.exists():
+        run_results.unlink()
+    env = dict(os.environ)
+    env.update(
+        {
+            "ROUTER_DATABASE": str(database),
+            "DBT_PROFILES_DIR": str(project),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_PARTIAL_PARSE": "true",
+        }
+    )
+    if threads is not None:
+        env["ROUTER_DBT_THREADS"] = str(threads)
+    argv = [
+        sys.executable,
+        "-c",
+        "import sys; from dbt.cli.main import cli; sys.exit(cli())",
+        *command,
+        "--project-dir",
+        str(project),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(log_path),
+        "--vars",
+        json.dumps(dbt_vars),
+    ]
+    completed = subprocess.run(
+        argv, cwd=work_dir, env=env, capture_output=True, text=True, check=False
+    )
+    result = DbtResult(returncode=completed.returncode, output=completed.stdout + completed.stderr)
+    if run_results.is_file():
+        payload = json.loads(run_results.read_text(encoding="utf-8"))
+        result.results = payload.get("results", [])
+        result.elapsed = float(payload.get("elapsed_time", 0.0))
+    return result
+
+
+def _short_name(unique_id: str) -> str:
+    return unique_id.split(".")[-1] if unique_id.count(".") < 3 else ".".join(unique_id.split(".")[2:])
+
+
+def read_input_problems(database: Path) -> list[tuple[str, str]]:
+    """The (file, problem) rows the staging models found, in a stable order."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute(
+            f"select file_path, problem from {INPUT_PROBLEMS_MODEL} order by file_path, problem"
+        ).fetchall()
+    return [(str(path), str(problem)) for path, problem in rows]
+
+
+def check_build(result: DbtResult, database: Path) -> None:
+    """Raise the typed error that explains a failed build; return if it succeeded."""
+    if not result.results:
+        if result.returncode == 0:
+            return
+        tail = "\n".join(result.output.strip().splitlines()[-15:])
+        raise DbtError(f"dbt failed before running anything:\n{tail}")
+
+    errors = [r for r in result.results if r.get("status") == "error"]
+    failures = [r for r in result.results if r.get("status") == "fail"]
+
+    problem_test_failed = any("no_input_problems" in r.get("unique_id", "") for r in failures + errors)
+    if problem_test_failed:
+        problems = read_input_problems(database)
+        raise InputError(_format_problems(problems), problems)
+
+    if errors:
+        messages = [f"{_short_name(r['unique_id'])}: {(r.get('message') or '').strip()}" for r in errors]
+        file_error = next((m for m in messages if "IO Error" in m or "No such file" in m), None)
+        if file_error is not None:
+            raise InputError(f"an input file could not be read: {file_error}")
+        raise DbtError("dbt build failed:\n" + "\n".join(messages))
+
+    if failures:
+        lines = [
+            f"{_short_name(r['unique_id'])}: {r.get('failures')} offending row(s)" for r in failures
+        ]
+        raise InvariantError("routing invariants failed (dbt tests):\n" + "\n".join(lines))
+
+    if result.returncode != 0:
+        tail = "\n".join(result.output.strip().splitlines()[-15:])
+        raise DbtError(f"dbt exited with status {result.returncode}:\n{tail}")
+
+
+def _format_problems(problems: list[tuple[str, str]], limit: int = 50) -> str:
+    lines = [f"bad input: {len(problems)} problem(s) found; no plan was written"]
+    for path, problem in problems[:limit]:
+        lines.append(f"  {path}: {problem}")
+    if len(problems) > limit:
+        lines.append(f"  ... and {len(problems) - limit} more (table {INPUT_PROBLEMS_MODEL})")
+    return "\n".join(lines)

@@ -1,0 +1,312 @@
+"""Export the routing tables to routing_plan.{json,yaml,md} and
+training_plan.{json,yaml,md} (ROUTING_SPEC.md §8)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+try:  # the C dumper is an order of magnitude faster on large plans
+    from yaml import CSafeDumper as _YamlDumper
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper as _YamlDumper  # type: ignore[assignment]
+
+ROUTES = (
+    "ROUTE_CROSS_SECTIONAL",
+    "ROUTE_SYMBOL_SPECIFIC",
+    "ROUTE_BOTH",
+    "ROUTE_EXPERIMENTAL_ONLY",
+    "ROUTE_BLOCKED",
+)
+MARKDOWN_DETAIL_LIMIT = 200
+
+
+def _rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cursor = connection.execute(sql)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def read_tables(database: Path) -> dict[str, Any]:
+    """The routing tables, in a stable order, as plain Python values."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        reason_texts = dict(connection.execute("select reason_code, reason_text from reason_codes").fetchall())
+        return {
+            "targets": _rows(connection, "select * from routing_targets order by target_name"),
+            "decisions": _rows(connection, "select * from routing_plan order by target_name, symbol"),
+            "jobs": _rows(connection, "select * from training_plan order by plan_position"),
+            "reason_texts": reason_texts,
+        }
+
+
+def build_routing_plan(tables: Mapping[str, Any], metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """routing_plan.json: {metadata, targets: {target: {cross_sectional, symbols}}}."""
+    texts = tables["reason_texts"]
+    targets: dict[str, Any] = {}
+    for row in tables["targets"]:
+        targets[row["target_name"]] = {
+            "cross_sectional": {
+                "state": row["cs_state"],
+                "route": row["cs_route"],
+                "reason": row["cs_reason"],
+                "reason_codes": row["cs_reason_codes"],
+                "score": row["cs_score"],
+                "sample_size": row["cs_sample_size"],
+                "successful_families": row["cs_successful_families"],
+                "stability": row["cs_stability"],
+                "stability_source": row["cs_stability_source"],
+                "source": row["cs_source"],
+                "leakage_status": row["target_leakage_status"],
+            },
+            "task_type": row["task_type"],
+            "metric_name": row["metric_name"],
+            "horizon_minutes": row["horizon_minutes"],
+            "horizon_tier": row["horizon_tier"],
+            "excluded_features": row["excluded_features"],
+            "route_counts": {
+                "ROUTE_CROSS_SECTIONAL": row["n_cross_sectional"],
+                "ROUTE_SYMBOL_SPECIFIC": row["n_symbol_specific"],
+                "ROUTE_BOTH": row["n_both"],
+                "ROUTE_EXPERIMENTAL_ONLY": row["n_experimental_only"],
+                "ROUTE_BLOCKED": row["n_blocked"],
+            },
+            "symbols": {},
+        }
+    for row in tables["decisions"]:
+        target = targets[row["target_name"]]
+        target["thresholds"] = {
+            "cs_min_score": row["cs_min_score"],
+            "cs_strong_score": row["cs_strong_score"],
+            "symbol_min_score": row["symbol_min_score"],
+            "symbol_strong_score": row["symbol_strong_score"],
+            "experimental_min_score": row["experimental_min_score"],
+            "cs_min_sample_size": row["cs_min_sample_size"],
+            "symbol_min_sample_size": row["local_min_sample_size"],
+        }
+        target["symbols"][row["symbol"]] = {
+            "route": row["route"],
+            "cs_state": row["cs_state"],
+            "local_state": row["local_state"],
+            "primary_reason": texts.get(row["primary_reason_code"], row["primary_reason_code"]),
+            "reason": row["reasons"],
+            "reason_codes": row["reason_codes"],
+            "local_score": row["local_score"],
+            "local_sample_size": row["local_sample_size"],
+            "local_successful_families": row["local_successful_families"],
+            "failed_model_families": row["local_failed_model_families"],
+            "local_stability": row["local_stability"],
+            "symbol_leakage_status": row["symbol_leakage_status"],
+            "experimental_rank": row["experimental_rank"],
+        }
+    return {"metadata": dict(metadata), "targets": targets}
+
+
+def build_training_plan(tables: Mapping[str, Any], metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """training_plan.json: {metadata, jobs, summary}."""
+    jobs = []
+    for row in tables["jobs"]:
+        job_metadata: dict[str, Any] = {
+            "sample_size": row["sample_size"],
+            "failed_model_families": row["failed_model_families"],
+            "excluded_features": row["excluded_features"],
+        }
+        if row["symbols"] is not None:
+            job_metadata["symbols"] = row["symbols"]
+        if row["needs_cs_ensemble"]:
+            job_metadata["needs_cs_ensemble"] = True
+        if row["experimental"]:
+            job_metadata["experimental"] = True
+        if row["leakage_suspect"]:
+            job_metadata["leakage_suspect"] = True
+        jobs.append(
+            {
+                "job_id": row["job_id"],
+                "target": row["target_name"],
+                "symbol": row["symbol"],
+                "training_type": row["training_type"],
+                "route": row["route"],
+                "priority": row["priority"],
+                "model_families": row["model_families"],
+                "metadata": job_metadata,
+            }
+        )
+    return {"metadata": dict(metadata), "jobs": jobs, "summary": summarise_jobs(jobs)}
+
+
+def summarise_jobs(jobs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Counts of jobs by route, by training type and by priority."""
+    jobs = list(jobs)
+    by_priority = Counter(str(job["priority"]) for job in jobs)
+    return {
+        "total_jobs": len(jobs),
+        "by_route": dict(sorted(Counter(job["route"] for job in jobs).items())),
+        "by_type": dict(sorted(Counter(job["training_type"] for job in jobs).items())),
+        "by_priority": {key: by_priority[key] for key in sorted(by_priority, key=int, reverse=True)},
+    }
+
+
+# --- writers ---------------------------------------------------------------------
+
+
+def write_json(path: Path, document: Any) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2, ensure_ascii=False, allow_nan=False)
+        handle.write("\n")
+
+
+def write_yaml(path: Path, document: Any) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(document, handle, Dumper=_YamlDumper, sort_keys=False, allow_unicode=True, width=120)
+
+
+def _md_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header: list[str], rows: Iterable[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def routing_plan_markdown(plan: Mapping[str, Any]) -> str:
+    """A readable report: totals, one line per target, and per-symbol detail for
+    the targets it fits for (long plans list only what is not routed normally)."""
+    meta = plan["metadata"]
+    targets = plan["targets"]
+    totals: Counter[str] = Counter()
+    for target in targets.values():
+        totals.update(target["route_counts"])
+    n_decisions = sum(totals.values())
+    lines = [
+        "# Routing plan",
+        "",
+        f"- plan_id: `{meta['plan_id']}`",
+        f"- generated_at: {meta['generated_at']}",
+        f"- config_hash: `{meta['config_hash']}`",
+        f"- inputs_hash: `{meta['inputs_hash']}`",
+        f"- {len(targets)} target(s), {n_decisions} decision(s)",
+        "",
+        "## Decisions by route",
+        "",
+        *_md_table(["route", "pairs"], [[route, totals.get(route, 0)] for route in ROUTES]),
+        "",
+        "## Targets",
+        "",
+        *_md_table(
+            ["target", "CS state", "CS job", "CS score", "CS stability", "CS", "SYM", "BOTH", "EXP", "BLOCKED"],
+            [
+                [
+                    name,
+                    t["cross_sectional"]["state"],
+                    t["cross_sectional"]["route"],
+                    t["cross_sectional"]["score"],
+                    t["cross_sectional"]["stability"],
+                    *[t["route_counts"][route] for route in ROUTES],
+                ]
+                for name, t in targets.items()
+            ],
+        ),
+        "",
+    ]
+    detailed = n_decisions <= MARKDOWN_DETAIL_LIMIT
+    lines += [
+        "## Decisions" if detailed else "## Decisions other than the usual",
+        "",
+    ]
+    if not detailed:
+        lines += [
+            f"The plan has {n_decisions} decisions; listed here are the blocked and experimental",
+            f"ones (at most {MARKDOWN_DETAIL_LIMIT}). routing_plan.json and the DuckDB table",
+            "`routing_plan` hold every decision.",
+            "",
+        ]
+    rows = []
+    for name, target in targets.items():
+        for symbol, decision in target["symbols"].items():
+            if detailed or decision["route"] in ("ROUTE_BLOCKED", "ROUTE_EXPERIMENTAL_ONLY"):
+                rows.append([name, symbol, decision["route"], decision["cs_state"], decision["local_state"],
+                             "; ".join(decision["reason"])])
+    lines += _md_table(["target", "symbol", "route", "CS", "local", "reasons"], rows[:MARKDOWN_DETAIL_LIMIT])
+    if len(rows) > MARKDOWN_DETAIL_LIMIT:
+        lines += ["", f"... and {len(rows) - MARKDOWN_DETAIL_LIMIT} more."]
+    return "\n".join(lines) + "\n"
+
+
+def training_plan_markdown(plan: Mapping[str, Any]) -> str:
+    meta = plan["metadata"]
+    summary = plan["summary"]
+    jobs = plan["jobs"]
+    lines = [
+        "# Training plan",
+        "",
+        f"- plan_id: `{meta['plan_id']}`",
+        f"- generated_at: {meta['generated_at']}",
+        f"- {summary['total_jobs']} job(s)",
+        "",
+        "## Jobs by priority",
+        "",
+        *_md_table(["priority", "jobs"], list(summary["by_priority"].items())),
+        "",
+        "## Jobs by type",
+        "",
+        *_md_table(["training type", "jobs"], list(summary["by_type"].items())),
+        "",
+        "## Jobs by route",
+        "",
+        *_md_table(["route", "jobs"], list(summary["by_route"].items())),
+        "",
+        "## Jobs" if len(jobs) <= MARKDOWN_DETAIL_LIMIT else f"## First {MARKDOWN_DETAIL_LIMIT} jobs",
+        "",
+        *_md_table(
+            ["#", "job_id", "type", "priority", "families", "notes"],
+            [
+                [
+                    i,
+                    job["job_id"],
+                    job["training_type"],
+                    job["priority"],
+                    ", ".join(job["model_families"]),
+                    ", ".join(
+                        k for k in ("needs_cs_ensemble", "experimental", "leakage_suspect") if job["metadata"].get(k)
+                    ),
+                ]
+                for i, job in enumerate(jobs[:MARKDOWN_DETAIL_LIMIT], start=1)
+            ],
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_artifacts(
+    out_dir: Path,
+    routing_plan: Mapping[str, Any],
+    training_plan: Mapping[str, Any],
+    formats: Iterable[str],
+) -> list[Path]:
+    """Write the plans under out_dir/routing_plan and out_dir/training_plan."""
+    formats = set(formats)
+    written = []
+    for name, document, markdown in (
+        ("routing_plan", routing_plan, routing_plan_markdown),
+        ("training_plan", training_plan, training_plan_markdown),
+    ):
+        folder = out_dir / name
+        folder.mkdir(parents=True, exist_ok=True)
+        if "JSON" in formats:
+            write_json(folder / f"{name}.json", document)
+            written.append(folder / f"{name}.json")
+        if "YAML" in formats:
+            write_yaml(folder / f"{name}.yaml", document)
+            written.append(folder / f"{name}.yaml")
+        if "MARKDOWN" in formats:
+            (folder / f"{name}.md").write_text(markdown(document), encoding="utf-8")
+            written.append(folder / f"{name}.md")
+    return written

@@ -1,0 +1,37 @@
+"""The [ROUTER] summary printed after a run (ROUTING_SPEC.md §8)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+SYMBOL_LINES_PER_TARGET = 12
+TARGET_LINES = 30
+
+
+def _score(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4g}"
+
+
+def summary_lines(routing_plan: Mapping[str, Any]) -> list[str]:
+    lines = []
+    targets = routing_plan["targets"]
+    for index, (name, target) in enumerate(targets.items()):
+        if index == TARGET_LINES:
+            lines.append(f"[ROUTER] ... and {len(targets) - TARGET_LINES} more target(s); see routing_plan.md")
+            break
+        cs = target["cross_sectional"]
+        label = "AUC" if target["task_type"] == "classification" else "score"
+        if cs["score"] is None:
+            detail = cs["reason"]
+        else:
+            detail = f"{label}={_score(cs['score'])}, {cs['stability']}"
+        lines.append(f"[ROUTER] target={name}: CS={cs['state']} ({detail})")
+        symbols = target["symbols"]
+        if len(symbols) <= SYMBOL_LINES_PER_TARGET:
+            for symbol, decision in symbols.items():
+                lines.append(f"[ROUTER]   {symbol} → {decision['route']} ({decision['primary_reason']})")
+        else:
+            counts = ", ".join(f"{route}={count}" for route, count in target["route_counts"].items() if count)
+            lines.append(f"[ROUTER]   {len(symbols)} symbols: {counts}")
+    return lines
