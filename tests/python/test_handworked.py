@@ -1,0 +1,33 @@
+"""Small fixtures whose routes were worked out by hand from ROUTING_SPEC.md
+(each case's README.md has the derivation)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import FIXTURES, run_router
+from expectations import assert_matches_expected
+
+CASES = sorted(p for p in (FIXTURES / "handworked").iterdir() if (p / "expected.yaml").is_file())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_handworked_case(case: Path, tmp_path: Path) -> None:
+    args: list[str] = []
+    if (case / "routing_config.yaml").is_file():
+        args += ["--routing-config", str(case / "routing_config.yaml")]
+    if (case / "args.yaml").is_file():
+        selection = yaml.safe_load((case / "args.yaml").read_text()) or {}
+        if selection.get("targets"):
+            args += ["--targets", *selection["targets"]]
+        if selection.get("symbols"):
+            args += ["--symbols", *selection["symbols"]]
+    run = run_router(case / "metrics", tmp_path / "METRICS", *args)
+    assert run.returncode == 0, run.stderr
+    assert_matches_expected(run, yaml.safe_load((case / "expected.yaml").read_text()))
+
+
+def test_there_are_enough_handworked_cases() -> None:
+    assert len(CASES) >= 8
