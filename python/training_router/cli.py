@@ -106,7 +106,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     ]
     targets = [t for t in found if t in requested_targets] if requested_targets else found
     if not targets:
-        raise NoCandidatesError("none of the targets named with --targets has a folder in " + str(metrics_dir))
+        raise NoCandidatesError(
+            f"none of the targets named with --targets ({', '.join(requested_targets)}) has a folder in {metrics_dir}"
+        )
     timings["config_and_discovery"] = time.perf_counter() - started
 
     dbt_vars = {
