@@ -40,6 +40,12 @@ reason_catalogue as (
 
 ),
 
+excluded_features as (
+
+    select * from {{ ref('int_target_features_excluded') }}
+
+),
+
 leakage as (
 
     select * from {{ ref('stg_metrics__leakage') }}
@@ -97,6 +103,7 @@ final as (
                 then cs_reason.reason_text
             else 'no symbol routed cross-sectional or both'
         end as cs_reason,
+        coalesce(excluded_features.excluded_features, cast([] as varchar[])) as excluded_features,
         coalesce(route_counts.n_symbols, 0) as n_symbols,
         coalesce(route_counts.n_cross_sectional, 0) as n_cross_sectional,
         coalesce(route_counts.n_symbol_specific, 0) as n_symbol_specific,
@@ -114,6 +121,8 @@ final as (
         on targets.target_name = cs_jobs.target_name
     left join leakage
         on targets.target_name = leakage.target_name
+    left join excluded_features
+        on targets.target_name = excluded_features.target_name
     left join reason_catalogue as cs_reason
         on {{ list_first('cs_lanes.cs_reason_codes') }} = cs_reason.reason_code
 

@@ -18,24 +18,9 @@ cs_lanes as (
 
 ),
 
-leakage as (
-
-    select * from {{ ref('stg_metrics__leakage') }}
-    where problem is null
-
-),
-
 excluded_features as (
 
-    select
-        target_name,
-        {{ sorted_list_agg('feature.name') }} as excluded_features
-    from (
-        select target_name, unnest(feature_statuses) as feature
-        from leakage
-    ) as features
-    where feature.status not in {{ sql_in_list(routing['allowed_feature_leakage_status']) }}
-    group by target_name
+    select * from {{ ref('int_target_features_excluded') }}
 
 ),
 
@@ -162,11 +147,7 @@ jobs_described as (
             when jobs.symbol is null then cs_lanes.cs_failed_model_families
             else coalesce(decisions.local_failed_model_families, cast([] as varchar[]))
         end as failed_model_families,
-        {%- if routing['require_safe_features_only'] %}
         coalesce(excluded_features.excluded_features, cast([] as varchar[])) as excluded_features
-        {%- else %}
-        cast([] as varchar[]) as excluded_features
-        {%- endif %}
     from jobs
     left join cs_lanes
         on jobs.target_name = cs_lanes.target_name
