@@ -6,25 +6,25 @@ with
 
 model_metadata as (
 
-    select * from {{ ref('stg_metrics__model_metadata') }}
+    select * from {{ ref('int_model_metadata_loaded') }}
 
 ),
 
 target_confidence as (
 
-    select * from {{ ref('stg_metrics__target_confidence') }}
+    select * from {{ ref('int_target_confidence_loaded') }}
 
 ),
 
 leakage as (
 
-    select * from {{ ref('stg_metrics__leakage') }}
+    select * from {{ ref('int_leakage_loaded') }}
 
 ),
 
 stability_snapshots as (
 
-    select * from {{ ref('stg_metrics__stability_snapshots') }}
+    select * from {{ ref('int_stability_snapshots_loaded') }}
 
 ),
 

@@ -32,7 +32,7 @@ thresholds as (
 
 leakage as (
 
-    select * from {{ ref('stg_metrics__leakage') }}
+    select * from {{ ref('int_leakage_loaded') }}
     where problem is null
 
 ),

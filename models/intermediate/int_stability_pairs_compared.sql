@@ -8,7 +8,7 @@ with
 
 snapshots as (
 
-    select * from {{ ref('stg_metrics__stability_snapshots') }}
+    select * from {{ ref('int_stability_snapshots_loaded') }}
     where problem is null
 
 ),

@@ -8,7 +8,7 @@ with
 
 model_metadata as (
 
-    select * from {{ ref('stg_metrics__model_metadata') }}
+    select * from {{ ref('int_model_metadata_loaded') }}
 
 ),
 

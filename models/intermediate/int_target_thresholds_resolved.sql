@@ -15,14 +15,14 @@ targets as (
 
 target_confidence as (
 
-    select * from {{ ref('stg_metrics__target_confidence') }}
+    select * from {{ ref('int_target_confidence_loaded') }}
     where problem is null
 
 ),
 
 model_metadata as (
 
-    select * from {{ ref('stg_metrics__model_metadata') }}
+    select * from {{ ref('int_model_metadata_loaded') }}
     where problem is null
 
 ),

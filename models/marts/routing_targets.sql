@@ -48,7 +48,7 @@ excluded_features as (
 
 leakage as (
 
-    select * from {{ ref('stg_metrics__leakage') }}
+    select * from {{ ref('int_leakage_loaded') }}
     where problem is null
 
 ),

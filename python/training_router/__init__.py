@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import (  # noqa: E402
+from .api import (
     generate_training_plan_from_routing,
     load_routing_plan,
     should_train_cross_sectional,

@@ -19,19 +19,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from . import __version__
 from .config import config_hash, load_config_file
 from .dbt_runner import check_build, run_dbt
 from .errors import NoCandidatesError, RouterError, UsageError
 from .exporter import build_routing_plan, build_training_plan, read_tables, write_artifacts
+from .loaded_layer import record_loaded_layer, seed_from_previous
 from .plan_files import (
     discover_targets,
     exclusive_lock,
     generated_at,
     git_commit,
-    input_files,
     inputs_hash,
     promote,
     remove_quietly,
@@ -60,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the DuckDB file (default: <plan-output>/routing.duckdb)")
     parser.add_argument("--lock-timeout", type=float, default=60.0,
                         help="seconds to wait for another run on the same output to finish (default 60)")
+    parser.add_argument("--full-refresh", action="store_true",
+                        help="re-read every input file instead of only new and changed ones")
     parser.add_argument("--quiet", action="store_true", help="print only the final line")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -128,19 +128,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             staging.mkdir(parents=True, exist_ok=True)
             remove_quietly(build_database)
             phase = time.perf_counter()
-            result = run_dbt(["build", "--exclude", "test_type:unit"], database=build_database,
-                             work_dir=work_dir, dbt_vars=dbt_vars)
+            reused = seed_from_previous(database, build_database, args.full_refresh)
+            timings["copy_previous_database"] = time.perf_counter() - phase
+            phase = time.perf_counter()
+            command = ["build", "--exclude", "test_type:unit"] + ([] if reused else ["--full-refresh"])
+            result = run_dbt(command, database=build_database, work_dir=work_dir, dbt_vars=dbt_vars)
             check_build(result, build_database)
             timings["dbt_build"] = time.perf_counter() - phase
 
             phase = time.perf_counter()
-            files = input_files(metrics_dir, stability_dir, targets)
             metadata = {
                 "generated_at": generated_at(),
                 "git_commit": git_commit(),
                 "router_version": __version__,
                 "config_hash": config_hash(config),
-                "inputs_hash": inputs_hash(files, [p for p in (metrics_dir, stability_dir) if p]),
+                "inputs_hash": inputs_hash(build_database, [p for p in (stability_dir, metrics_dir) if p], targets),
                 "targets_requested": requested_targets,
                 "symbols_requested": requested_symbols,
             }
@@ -160,8 +162,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             routing_plan = build_routing_plan(tables, metadata)
             training_plan = build_training_plan(tables, metadata)
             written = write_artifacts(staging, routing_plan, training_plan, config["routing"]["dump_plan_as"])
-            with duckdb.connect(str(build_database)) as connection:
-                connection.execute("checkpoint")
+            record_loaded_layer(build_database)
             timings["export"] = time.perf_counter() - phase
 
             promote([(path, plan_output / path.relative_to(staging)) for path in written]

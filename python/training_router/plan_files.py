@@ -10,15 +10,15 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+
+import duckdb
 
 from .errors import BusyError, InputError
 from .project import dbt_project_dir
 
 TARGET_MARKERS = ("model_metadata.json", "target_confidence.json")
-TARGET_FILES = ("model_metadata.json", "target_confidence.json", "leakage.json")
 
 
 def discover_targets(metrics_dir: Path) -> list[str]:
@@ -38,44 +38,32 @@ def discover_targets(metrics_dir: Path) -> list[str]:
     ]
 
 
-def input_files(metrics_dir: Path, stability_dir: Path | None, targets: Iterable[str]) -> list[Path]:
-    """Every input file of the given targets, in a stable order."""
-    files: list[Path] = []
-    for target in targets:
-        folder = metrics_dir / target
-        files += [folder / name for name in TARGET_FILES if os.path.lexists(folder / name)]
-        snapshots_root = (stability_dir / target) if stability_dir else (folder / "stability")
-        if snapshots_root.is_dir():
-            files += sorted(snapshots_root.glob("*/*.json"))
-    return files
+def inputs_hash(database: Path, roots: list[Path], targets: Iterable[str]) -> str:
+    """sha256 over (path relative to its input root, md5 of content) of every input file
+    of the given targets, from the hashes the loaded layer took when it read each file."""
+    wanted = set(targets)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute(
+            " union ".join(
+                f"select distinct target_name, file_path, content_hash from {table}"
+                for table in (
+                    "int_model_metadata_loaded",
+                    "int_target_confidence_loaded",
+                    "int_leakage_loaded",
+                    "int_stability_snapshots_loaded",
+                )
+            )
+        ).fetchall()
+    prefixes = [str(root).rstrip("/") + "/" for root in roots]
 
+    def relative(path: str) -> str:
+        for prefix in prefixes:
+            if path.startswith(prefix):
+                return path[len(prefix):]
+        return path
 
-def _hash_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from error
-    return digest.hexdigest()
-
-
-def inputs_hash(files: list[Path], roots: list[Path]) -> str:
-    """sha256 over (path relative to its input root, sha256 of content) of every input file."""
-
-    def relative(path: Path) -> str:
-        for root in roots:
-            try:
-                return path.relative_to(root).as_posix()
-            except ValueError:
-                continue
-        return path.as_posix()
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        digests = list(pool.map(_hash_file, files))
     outer = hashlib.sha256()
-    for path, digest in sorted(zip((relative(p) for p in files), digests, strict=True)):
+    for path, digest in sorted((relative(p), d) for t, p, d in rows if t in wanted):
         outer.update(f"{path}\0{digest}\n".encode())
     return outer.hexdigest()
 

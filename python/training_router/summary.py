@@ -22,10 +22,7 @@ def summary_lines(routing_plan: Mapping[str, Any]) -> list[str]:
             break
         cs = target["cross_sectional"]
         label = "AUC" if target["task_type"] == "classification" else "score"
-        if cs["score"] is None:
-            detail = cs["reason"]
-        else:
-            detail = f"{label}={_score(cs['score'])}, {cs['stability']}"
+        detail = cs["reason"] if cs["score"] is None else f"{label}={_score(cs['score'])}, {cs['stability']}"
         lines.append(f"[ROUTER] target={name}: CS={cs['state']} ({detail})")
         symbols = target["symbols"]
         if len(symbols) <= SYMBOL_LINES_PER_TARGET:

@@ -10,7 +10,7 @@ with
 
 leakage as (
 
-    select * from {{ ref('stg_metrics__leakage') }}
+    select * from {{ ref('int_leakage_loaded') }}
     where problem is null
 
 ),

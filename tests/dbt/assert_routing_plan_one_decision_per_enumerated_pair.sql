@@ -34,7 +34,7 @@ enumerated_pairs as (
     select distinct
         entries.target_name,
         entries.symbol
-    from {{ ref('stg_metrics__model_metadata') }} as entries
+    from {{ ref('int_model_metadata_loaded') }} as entries
     inner join targets
         on entries.target_name = targets.target_name
     where entries.problem is null

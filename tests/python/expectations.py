@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
+
 from conftest import Run
 
 TARGET_FIELDS = {
@@ -57,14 +58,15 @@ def assert_matches_expected(run: Run, expected: dict[str, Any]) -> None:
                     )
             for code in symbol_expected.get("reason_codes_include", []):
                 if code not in decision["reason_codes"]:
-                    problems.append(f"{target_name}/{symbol}: reason code {code} missing from {decision['reason_codes']}")
+                    problems.append(f"{target_name}/{symbol}: {code} missing from {decision['reason_codes']}")
             for code in symbol_expected.get("reason_codes_exclude", []):
                 if code in decision["reason_codes"]:
-                    problems.append(f"{target_name}/{symbol}: reason code {code} should not be in {decision['reason_codes']}")
+                    problems.append(f"{target_name}/{symbol}: {code} unexpected in {decision['reason_codes']}")
     if "jobs" in expected:
         jobs = run.training_plan()["jobs"]
         if [j["job_id"] for j in jobs] != [j["job_id"] for j in expected["jobs"]]:
-            problems.append(f"jobs: {[j['job_id'] for j in jobs]} != expected {[j['job_id'] for j in expected['jobs']]}")
+            wanted = [j["job_id"] for j in expected["jobs"]]
+            problems.append(f"jobs: {[j['job_id'] for j in jobs]} != expected {wanted}")
         else:
             for job, job_expected in zip(jobs, expected["jobs"], strict=True):
                 for key in ("priority", "training_type", "symbol"):
@@ -96,5 +98,7 @@ def assert_matches_expected(run: Run, expected: dict[str, Any]) -> None:
                     ("n_snapshots", "mean_overlap", "std_overlap", "mean_tau", "std_tau", "category"), got, strict=True
                 ):
                     if key in row and not _same(row[key], value):
-                        problems.append(f"stability {target_name}/{universe}.{key}: expected {row[key]!r}, got {value!r}")
+                        problems.append(
+                            f"stability {target_name}/{universe}.{key}: expected {row[key]!r}, got {value!r}"
+                        )
     assert not problems, "\n".join(problems)

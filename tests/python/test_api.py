@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import Run
-
 from TRAINING.orchestration.routing_integration import (
     load_routing_plan,
     should_train_cross_sectional,

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import duckdb
-from conftest import EXAMPLE
 
+from conftest import EXAMPLE
 from training_router.dbt_runner import run_dbt
 
 

@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, Run, run_router
 
+from conftest import EXAMPLE, Run, run_router
 from training_router.config import CHECKS, effective_config, load_config_file
 from training_router.errors import ConfigError
 
@@ -126,7 +126,7 @@ def broken_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path, dic
     meta[f"MSFT:{SWING}:xgboost"] = {"score": 0.6, "sample_size": -5}  # negative sample size
     meta[f"GOOGL:{SWING}:catboost"] = {"score": 0.6, "sample_size": 12.5}  # fractional sample size
     meta["BADKEY"] = {"score": 0.6}                                      # key not SYMBOL:target:family
-    meta[f"TSLA:other_target:lightgbm"] = {"score": 0.6}                # target mismatch
+    meta["TSLA:other_target:lightgbm"] = {"score": 0.6}                # target mismatch
     meta[f"NFLX:{SWING}:lgbm2"] = {"score": 0.6, "status": "MAYBE"}     # unknown status
     meta[f"AAPL:{SWING}:rf"] = {"score": True}                          # boolean score
     text = json.dumps(meta).replace('"AAPL:' + SWING + ':rf": {"score": true}',

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import yaml
+
 from conftest import EXAMPLE, Run, run_router
 from expectations import assert_matches_expected
 

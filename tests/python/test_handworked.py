@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import FIXTURES, run_router
 from expectations import assert_matches_expected
 

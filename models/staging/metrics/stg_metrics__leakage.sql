@@ -16,6 +16,9 @@ files as (
 
     select
         filename as file_path,
+        size as file_size,
+        last_modified as file_modified_at,
+        md5(content) as content_hash,
         {{ path_segment('filename', -2) }} as target_name,
         content,
         {{ json_file_problem('content', 'an object with status, symbols and features') }} as file_problem
@@ -52,6 +55,9 @@ final as (
 
     select
         file_path,
+        file_size,
+        file_modified_at,
+        content_hash,
         target_name,
         coalesce({{ json_to_name('fields.status') }}, 'UNKNOWN') as target_leakage_status,
         case when problem is null then {{ json_name_status_list('fields.symbols') }} end as symbol_statuses,

@@ -17,6 +17,9 @@ files as (
 
     select
         filename as file_path,
+        size as file_size,
+        last_modified as file_modified_at,
+        md5(content) as content_hash,
         {{ path_segment('filename', -2) }} as target_name,
         content,
         {{ json_file_problem('content', 'an object keyed "SYMBOL:target:family"') }} as file_problem
@@ -28,6 +31,9 @@ entries as (
 
     select
         file_path,
+        file_size,
+        file_modified_at,
+        content_hash,
         target_name,
         unnest(map_entries({{ json_object_to_map('content') }})) as entry
     from files
@@ -39,6 +45,9 @@ entries_split as (
 
     select
         file_path,
+        file_size,
+        file_modified_at,
+        content_hash,
         target_name,
         entry.key as entry_key,
         entry.value as entry_json,
@@ -84,6 +93,9 @@ entries_typed as (
 
     select
         file_path,
+        file_size,
+        file_modified_at,
+        content_hash,
         target_name,
         entry_key,
         symbol,
@@ -111,6 +123,9 @@ file_problems as (
 
     select
         file_path,
+        file_size,
+        file_modified_at,
+        content_hash,
         target_name,
         cast(null as varchar) as entry_key,
         cast(null as varchar) as symbol,

@@ -18,6 +18,9 @@ files as (
 
     select
         filename as file_path,
+        size as file_size,
+        last_modified as file_modified_at,
+        md5(content) as content_hash,
         {{ path_segment('filename', target_segment) }} as target_name,
         {{ path_segment('filename', -2) }} as universe,
         content,
@@ -82,6 +85,9 @@ final as (
 
     select
         file_path,
+        file_size,
+        file_modified_at,
+        content_hash,
         target_name,
         universe,
         {{ json_scalar_to_text('fields.run_id') }} as run_id,

@@ -16,6 +16,9 @@ files as (
 
     select
         filename as file_path,
+        size as file_size,
+        last_modified as file_modified_at,
+        md5(content) as content_hash,
         {{ path_segment('filename', -2) }} as target_name,
         content,
         {{ json_file_problem('content', 'an object of pooled metrics') }} as file_problem
@@ -58,6 +61,9 @@ final as (
 
     select
         file_path,
+        file_size,
+        file_modified_at,
+        content_hash,
         target_name,
         {{ json_to_double('coalesce(fields.score, fields.auc)') }} as score,
         cast({{ json_to_double('coalesce(fields.sample_size, fields.n_samples)') }} as bigint) as sample_size,

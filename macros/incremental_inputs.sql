@@ -1,0 +1,46 @@
+{#
+    The loaded layer (models/intermediate/loaded) keeps the parsed inputs between
+    runs. On an incremental run only files that are new or whose size or
+    modification time changed are read again (the quick check of rsync and make);
+    the filter is a constant list, which DuckDB pushes down to the file reader,
+    so unchanged files are not opened. Rows of removed or changed files are
+    deleted by `delete_stale_input_rows` (post-hook).
+#}
+
+{% macro changed_input_files_filter(input_kind) -%}
+    {%- if is_incremental() -%}
+        {%- set query -%}
+            select listed.file_path
+            from {{ ref('int_input_files_listed') }} as listed
+            left join (
+                select distinct file_path, file_size, file_modified_at from {{ this }}
+            ) as loaded
+                on
+                    listed.file_path = loaded.file_path
+                    and listed.file_size = loaded.file_size
+                    and listed.file_modified_at = loaded.file_modified_at
+            where listed.input_kind = {{ sql_string(input_kind) }} and loaded.file_path is null
+            order by listed.file_path
+        {%- endset -%}
+        {%- set changed = run_query(query).columns[0].values() if execute else [] -%}
+        {%- if changed | length == 0 %}
+    where false
+        {%- else %}
+    where file_path in {{ sql_in_list(changed) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro delete_stale_input_rows(input_kind) -%}
+    delete from {{ this }}
+    where not exists (
+        select 1
+        from {{ ref('int_input_files_listed') }} as listed
+        where
+            listed.input_kind = {{ sql_string(input_kind) }}
+            and listed.file_path = {{ this }}.file_path
+            and listed.file_size = {{ this }}.file_size
+            and listed.file_modified_at = {{ this }}.file_modified_at
+    )
+{%- endmacro %}
