@@ -12,6 +12,7 @@ run leaves the previous plan and database as they were.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--full-refresh", action="store_true",
                         help="re-read every input file instead of only new and changed ones")
     parser.add_argument("--quiet", action="store_true", help="print only the final line")
+    parser.add_argument("--timings-json", type=Path, help="write the wall time of each phase to this file")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -155,13 +157,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
             phase = time.perf_counter()
             tables = read_tables(build_database)
+            timings["read_tables"] = time.perf_counter() - phase
             if not tables["decisions"]:
                 raise NoCandidatesError(
                     f"no routing candidates: the selected targets in {metrics_dir} have no symbols to route"
                 )
             routing_plan = build_routing_plan(tables, metadata)
             training_plan = build_training_plan(tables, metadata)
-            written = write_artifacts(staging, routing_plan, training_plan, config["routing"]["dump_plan_as"])
+            timings["build_documents"] = time.perf_counter() - phase - timings["read_tables"]
+            written = write_artifacts(staging, routing_plan, training_plan, config["routing"]["dump_plan_as"],
+                                      timings=timings)
             record_loaded_layer(build_database)
             timings["export"] = time.perf_counter() - phase
 
@@ -190,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RouterError as error:
         print(f"[ROUTER] error: {error}", file=sys.stderr)
         return error.exit_code
+    if args.timings_json:
+        args.timings_json.write_text(json.dumps(outcome["timings"], indent=2) + "\n")
     for warning in outcome["warnings"]:
         print(f"[ROUTER] warning: {warning}", file=sys.stderr)
     if not args.quiet:

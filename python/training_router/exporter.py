@@ -4,18 +4,15 @@ training_plan.{json,yaml,md} (ROUTING_SPEC.md §8)."""
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 
-try:  # the C dumper is an order of magnitude faster on large plans
-    from yaml import CSafeDumper as _YamlDumper
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeDumper as _YamlDumper  # type: ignore[assignment]
+from . import fast_yaml
 
 ROUTES = (
     "ROUTE_CROSS_SECTIONAL",
@@ -161,8 +158,7 @@ def write_json(path: Path, document: Any) -> None:
 
 
 def write_yaml(path: Path, document: Any) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        yaml.dump(document, handle, Dumper=_YamlDumper, sort_keys=False, allow_unicode=True, width=120)
+    path.write_text(fast_yaml.dumps(document), encoding="utf-8")
 
 
 def _md_cell(value: Any) -> str:
@@ -290,8 +286,11 @@ def write_artifacts(
     routing_plan: Mapping[str, Any],
     training_plan: Mapping[str, Any],
     formats: Iterable[str],
+    timings: dict[str, float] | None = None,
 ) -> list[Path]:
-    """Write the plans under out_dir/routing_plan and out_dir/training_plan."""
+    """Write the plans under out_dir/routing_plan and out_dir/training_plan.
+
+    `timings`, when given, receives the seconds each artifact took (export_<file>)."""
     formats = set(formats)
     written = []
     for name, document, markdown in (
@@ -300,13 +299,16 @@ def write_artifacts(
     ):
         folder = out_dir / name
         folder.mkdir(parents=True, exist_ok=True)
-        if "JSON" in formats:
-            write_json(folder / f"{name}.json", document)
-            written.append(folder / f"{name}.json")
-        if "YAML" in formats:
-            write_yaml(folder / f"{name}.yaml", document)
-            written.append(folder / f"{name}.yaml")
-        if "MARKDOWN" in formats:
-            (folder / f"{name}.md").write_text(markdown(document), encoding="utf-8")
-            written.append(folder / f"{name}.md")
+        writers = {
+            "JSON": (f"{name}.json", lambda path, doc=document: write_json(path, doc)),
+            "YAML": (f"{name}.yaml", lambda path, doc=document: write_yaml(path, doc)),
+            "MARKDOWN": (f"{name}.md", lambda path, doc=document, md=markdown: path.write_text(md(doc), "utf-8")),
+        }
+        for kind, (file_name, write) in writers.items():
+            if kind in formats:
+                started = time.perf_counter()
+                write(folder / file_name)
+                written.append(folder / file_name)
+                if timings is not None:
+                    timings[f"export_{file_name}"] = time.perf_counter() - started
     return written

@@ -80,7 +80,7 @@ def assert_matches_expected(run: Run, expected: dict[str, Any]) -> None:
                             # the spec fixes no order for these name lists; the router sorts them
                             wanted, actual = sorted(wanted), actual
                         if actual != wanted:
-                            problems.append(f"job {job['job_id']}.{key}: expected {job_expected[key]!r}, got {actual!r}")
+                            problems.append(f"job {job['job_id']}.{key}: expected {wanted!r}, got {actual!r}")
     if "stability" in expected:
         with duckdb.connect(str(run.database), read_only=True) as connection:
             rows = connection.execute(

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+
 from conftest import EXAMPLE, run_router
 
 SWING = "y_will_swing_low_10m_0.20"
