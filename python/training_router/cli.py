@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,19 @@ from .plan_files import (
 from .summary import summary_lines
 
 GLOB_CHARACTERS = set("*?[]{}")
+FAULT_ENV = "ROUTER_FAULT_AT"
+
+
+def fault_point(name: str) -> None:
+    """Test hook for fault injection: ROUTER_FAULT_AT=<name>:pause waits to be killed,
+    <name>:raise raises. Does nothing unless the variable names this point."""
+    point, _, action = os.environ.get(FAULT_ENV, "").partition(":")
+    if point != name:
+        return
+    if action == "raise":
+        raise RuntimeError(f"fault injected at {name}")
+    print(f"[ROUTER] fault point {name}: paused", file=sys.stderr, flush=True)
+    time.sleep(600)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,6 +140,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     build_database = database.parent / f".{database.name}.{build_id}"
     staging = work_dir / build_id
     with exclusive_lock(plan_output / ".router.lock", args.lock_timeout):
+        # leftovers of runs that were killed: nobody else uses them while we hold the lock
+        for leftover in [*database.parent.glob(f".{database.name}.build-*"), *work_dir.glob("build-*")]:
+            remove_quietly(leftover)
         try:
             staging.mkdir(parents=True, exist_ok=True)
             remove_quietly(build_database)
@@ -156,6 +173,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             timings["inputs_hash"] = time.perf_counter() - phase
 
             phase = time.perf_counter()
+            fault_point("export")
             tables = read_tables(build_database)
             timings["read_tables"] = time.perf_counter() - phase
             if not tables["decisions"]:
@@ -170,6 +188,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             record_loaded_layer(build_database)
             timings["export"] = time.perf_counter() - phase
 
+            fault_point("promote")
             promote([(path, plan_output / path.relative_to(staging)) for path in written]
                     + [(build_database, database)])
         finally:
@@ -195,6 +214,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RouterError as error:
         print(f"[ROUTER] error: {error}", file=sys.stderr)
         return error.exit_code
+    except Exception as error:  # a bug: say so plainly, keep the trace for the report
+        traceback.print_exc()
+        print(f"[ROUTER] internal error: {error!r}; the previous plan was left in place", file=sys.stderr)
+        return 1
     if args.timings_json:
         args.timings_json.write_text(json.dumps(outcome["timings"], indent=2) + "\n")
     for warning in outcome["warnings"]:

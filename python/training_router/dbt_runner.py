@@ -9,8 +9,11 @@ project, so an installed copy and concurrent runs stay clean.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -76,7 +79,8 @@ def run_dbt(
         json.dumps(dbt_vars),
     ]
     completed = subprocess.run(
-        argv, cwd=work_dir, env=env, capture_output=True, text=True, check=False
+        argv, cwd=work_dir, env=env, capture_output=True, text=True, check=False,
+        preexec_fn=_die_with_parent,
     )
     result = DbtResult(returncode=completed.returncode, output=completed.stdout + completed.stderr)
     if run_results.is_file():
@@ -84,6 +88,16 @@ def run_dbt(
         result.results = payload.get("results", [])
         result.elapsed = float(payload.get("elapsed_time", 0.0))
     return result
+
+
+def _die_with_parent() -> None:
+    """In the dbt child: ask Linux to kill it when the CLI dies (e.g. SIGKILL), so no
+    orphaned build keeps running. Best effort; other systems skip it."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _short_name(unique_id: str) -> str:

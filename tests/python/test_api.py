@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Run
 from TRAINING.orchestration.routing_integration import (
     load_routing_plan,
     should_train_cross_sectional,
     should_train_symbol_specific,
 )
 from TRAINING.orchestration.training_plan_generator import generate_training_plan_from_routing
+
+from conftest import Run
 
 SWING = "y_will_swing_low_10m_0.20"
 PEAK = "y_will_peak_60m_0.8"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import EXAMPLE
 from training_router.dbt_runner import run_dbt
+
+from conftest import EXAMPLE
 
 
 def test_dbt_build_alone_runs_models_data_tests_and_unit_tests(tmp_path: Path) -> None:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, Run, run_router
 from training_router.config import CHECKS, effective_config, load_config_file
 from training_router.errors import ConfigError
+
+from conftest import EXAMPLE, Run, run_router
 
 SWING = "y_will_swing_low_10m_0.20"
 PEAK = "y_will_peak_60m_0.8"
