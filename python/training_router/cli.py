@@ -37,6 +37,7 @@ from .plan_files import (
     remove_quietly,
 )
 from .summary import summary_lines
+from .timeline import Timeline
 
 GLOB_CHARACTERS = set("*?[]{}")
 FAULT_ENV = "ROUTER_FAULT_AT"
@@ -99,8 +100,8 @@ def _check_names(names: Sequence[str] | None, flag: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """One routing run; returns what it wrote. Raises RouterError subclasses."""
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
+    timeline = Timeline()
+    started = time.time()
     config = load_config_file(args.routing_config)
     metrics_dir = _check_path(args.output_dir, "--output-dir")
     stability_dir = _check_path(args.stability_dir, "--stability-dir") if args.stability_dir else None
@@ -125,7 +126,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise NoCandidatesError(
             f"none of the targets named with --targets ({', '.join(requested_targets)}) has a folder in {metrics_dir}"
         )
-    timings["config_and_discovery"] = time.perf_counter() - started
+    timeline.record("config_and_discovery", started, time.time())
 
     dbt_vars = {
         "metrics_dir": str(metrics_dir),
@@ -146,16 +147,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             staging.mkdir(parents=True, exist_ok=True)
             remove_quietly(build_database)
-            phase = time.perf_counter()
-            reused = seed_from_previous(database, build_database, args.full_refresh)
-            timings["copy_previous_database"] = time.perf_counter() - phase
-            phase = time.perf_counter()
-            command = ["build", "--exclude", "test_type:unit"] + ([] if reused else ["--full-refresh"])
-            result = run_dbt(command, database=build_database, work_dir=work_dir, dbt_vars=dbt_vars)
+            with timeline.span("copy_previous_database"):
+                reused = seed_from_previous(database, build_database, args.full_refresh)
+            with timeline.span("dbt_build"):
+                command = ["build", "--exclude", "test_type:unit"] + ([] if reused else ["--full-refresh"])
+                result = run_dbt(command, database=build_database, work_dir=work_dir, dbt_vars=dbt_vars)
             check_build(result, build_database)
-            timings["dbt_build"] = time.perf_counter() - phase
 
-            phase = time.perf_counter()
+            inputs_started = time.time()
             metadata = {
                 "generated_at": generated_at(),
                 "git_commit": git_commit(),
@@ -170,39 +169,39 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                           "targets_requested", "symbols_requested")}
             )[:16]
             metadata["config"] = config
-            timings["inputs_hash"] = time.perf_counter() - phase
+            timeline.record("metadata_and_inputs_hash", inputs_started, time.time())
 
-            phase = time.perf_counter()
             fault_point("export")
-            tables = read_tables(build_database)
-            timings["read_tables"] = time.perf_counter() - phase
+            with timeline.span("read_tables"):
+                tables = read_tables(build_database)
             if not tables["decisions"]:
                 raise NoCandidatesError(
                     f"no routing candidates: the selected targets in {metrics_dir} have no symbols to route"
                 )
-            routing_plan = build_routing_plan(tables, metadata)
-            training_plan = build_training_plan(tables, metadata)
-            timings["build_documents"] = time.perf_counter() - phase - timings["read_tables"]
+            with timeline.span("build_documents"):
+                routing_plan = build_routing_plan(tables, metadata)
+                training_plan = build_training_plan(tables, metadata)
             written = write_artifacts(staging, routing_plan, training_plan, config["routing"]["dump_plan_as"],
-                                      timings=timings)
-            record_loaded_layer(build_database)
-            timings["export"] = time.perf_counter() - phase
+                                      timeline=timeline)
+            with timeline.span("record_loaded_layer"):
+                record_loaded_layer(build_database)
 
             fault_point("promote")
-            promote([(path, plan_output / path.relative_to(staging)) for path in written]
-                    + [(build_database, database)])
+            with timeline.span("promote"):
+                promote([(path, plan_output / path.relative_to(staging)) for path in written]
+                        + [(build_database, database)])
         finally:
             remove_quietly(staging)
             remove_quietly(build_database)
             remove_quietly(Path(str(build_database) + ".wal"))
-    timings["total"] = time.perf_counter() - started
+    timeline.record("total", started, time.time())
     return {
         "routing_plan": routing_plan,
         "training_plan": training_plan,
         "database": database,
         "plan_output": plan_output,
         "warnings": warnings,
-        "timings": timings,
+        "timeline": timeline,
     }
 
 
@@ -219,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[ROUTER] internal error: {error!r}; the previous plan was left in place", file=sys.stderr)
         return 1
     if args.timings_json:
-        args.timings_json.write_text(json.dumps(outcome["timings"], indent=2) + "\n")
+        args.timings_json.write_text(json.dumps(outcome["timeline"].as_dict(), indent=2) + "\n")
     for warning in outcome["warnings"]:
         print(f"[ROUTER] warning: {warning}", file=sys.stderr)
     if not args.quiet:

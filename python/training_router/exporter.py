@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from . import fast_yaml
+from .timeline import Timeline
 
 ROUTES = (
     "ROUTE_CROSS_SECTIONAL",
@@ -286,11 +287,11 @@ def write_artifacts(
     routing_plan: Mapping[str, Any],
     training_plan: Mapping[str, Any],
     formats: Iterable[str],
-    timings: dict[str, float] | None = None,
+    timeline: Timeline | None = None,
 ) -> list[Path]:
     """Write the plans under out_dir/routing_plan and out_dir/training_plan.
 
-    `timings`, when given, receives the seconds each artifact took (export_<file>)."""
+    `timeline`, when given, receives one span per artifact (export_<file>)."""
     formats = set(formats)
     written = []
     for name, document, markdown in (
@@ -306,9 +307,9 @@ def write_artifacts(
         }
         for kind, (file_name, write) in writers.items():
             if kind in formats:
-                started = time.perf_counter()
+                started = time.time()
                 write(folder / file_name)
                 written.append(folder / file_name)
-                if timings is not None:
-                    timings[f"export_{file_name}"] = time.perf_counter() - started
+                if timeline is not None:
+                    timeline.record(f"export_{file_name}", started, time.time())
     return written

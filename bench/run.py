@@ -1,0 +1,214 @@
+"""Benchmark: the router end to end at a chosen scale, phase by phase.
+
+    python bench/run.py --scale {small,medium,large} [--data DIR] [--work DIR] [--no-floor]
+
+Generates the inputs if needed (bench/generate.py, deterministic), then:
+1. a full run on a fresh output location (every input parsed);
+2. a re-route on the same inputs with other thresholds (the loaded layer is reused);
+3. the floor: the same inputs loaded and routed by one hand-written DuckDB script
+   (bench/floor.py), with no dbt and no export.
+For each phase it prints wall seconds and the peak RSS of the whole process tree
+(CLI + dbt) while the phase ran, plus decisions per second and the ratio to the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+GENERATED = {"medium", "large"}
+
+
+# --- memory sampling -----------------------------------------------------------------
+
+
+def _tree_rss_bytes(root: int) -> int:
+    """RSS of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            ppid, pages = int(fields[1]), int(fields[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+class Sampler(threading.Thread):
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.samples: list[tuple[float, int]] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.samples.append((time.time(), _tree_rss_bytes(self.pid)))
+            time.sleep(self.interval)
+
+    def peak(self, start: float = 0.0, end: float = float("inf")) -> int:
+        inside = [rss for t, rss in self.samples if start <= t <= end]
+        return max(inside, default=0)
+
+
+def measured(command: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], Sampler, float, float]:
+    started = time.time()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = Sampler(process.pid)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    ended = time.time()
+    sampler.done.set()
+    sampler.join()
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr), sampler, started, ended
+
+
+# --- phases ----------------------------------------------------------------------------
+
+
+def _epoch(stamp: str) -> float:
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).replace(tzinfo=dt.timezone.utc).timestamp()
+
+
+def _dbt_group(unique_id: str) -> str:
+    name = unique_id.split(".")[-1] if unique_id.startswith("model.") else ""
+    if unique_id.startswith(("test.", "unit_test.")):
+        return "dbt tests"
+    for source in ("model_metadata", "target_confidence", "leakage", "stability_snapshots"):
+        if name in (f"stg_metrics__{source}", f"int_{source}_loaded"):
+            return f"load {source}"
+    if name in ("stg_metrics__input_files", "int_input_files_listed"):
+        return "list input files"
+    if "stability" in name:
+        return "stability"
+    return "routing (lanes, router, marts)"
+
+
+def phases(out: Path, timings: dict[str, Any]) -> list[tuple[str, float, float]]:
+    """(phase, start, end) in run order: CLI phases, with the dbt build split by node group."""
+    spans = {s["phase"]: s for s in timings["spans"]}
+    run_results = json.loads((out / ".router" / "dbt-target" / "run_results.json").read_text())
+    groups: dict[str, list[float]] = {}
+    first_node = float("inf")
+    for result in run_results["results"]:
+        stamps = [_epoch(t[k]) for t in result.get("timing", []) for k in ("started_at", "completed_at")
+                  if t.get(k)]
+        if not stamps:
+            continue
+        first_node = min(first_node, min(stamps))
+        bounds = groups.setdefault(_dbt_group(result["unique_id"]), [min(stamps), max(stamps)])
+        bounds[0], bounds[1] = min(bounds[0], min(stamps)), max(bounds[1], max(stamps))
+    build = spans["dbt_build"]
+    rows = [("config, discovery", spans["config_and_discovery"]["start"], spans["config_and_discovery"]["end"]),
+            ("copy previous database", spans["copy_previous_database"]["start"],
+             spans["copy_previous_database"]["end"]),
+            ("dbt start-up (process, parse)", build["start"], min(first_node, build["end"]))]
+    rows += sorted(((name, lo, hi) for name, (lo, hi) in groups.items()), key=lambda r: r[1])
+    for name in ("metadata_and_inputs_hash", "read_tables", "build_documents"):
+        rows.append((name.replace("_", " "), spans[name]["start"], spans[name]["end"]))
+    rows += [(s["phase"].replace("export_", "export "), s["start"], s["end"])
+             for s in timings["spans"] if s["phase"].startswith("export_")]
+    rows += [(name, spans[name]["start"], spans[name]["end"]) for name in ("record_loaded_layer", "promote")]
+    return rows
+
+
+def run_cli(metrics: Path, out: Path, extra: list[str]) -> dict[str, Any]:
+    timings_file = out.parent / f"{out.name}.timings.json"
+    command = [sys.executable, "-m", "training_router", "--output-dir", str(metrics), "--plan-output", str(out),
+               "--quiet", "--timings-json", str(timings_file), *extra]
+    completed, sampler, started, ended = measured(command, out.parent)
+    if completed.returncode != 0:
+        raise SystemExit(f"router failed ({completed.returncode}):\n{completed.stderr}")
+    timings = json.loads(timings_file.read_text())
+    decisions = int(re.search(r"(\d+) decision", completed.stdout).group(1))  # type: ignore[union-attr]
+    rows = [(name, hi - lo, sampler.peak(lo, hi)) for name, lo, hi in phases(out, timings)]
+    return {"wall": ended - started, "peak": sampler.peak(), "decisions": decisions, "rows": rows}
+
+
+def run_floor(metrics: Path) -> dict[str, Any]:
+    completed, sampler, started, ended = measured([sys.executable, str(REPO / "bench" / "floor.py"), str(metrics)],
+                                                  REPO)
+    if completed.returncode != 0:
+        raise SystemExit(f"floor failed:\n{completed.stderr}")
+    return {"wall": ended - started, "peak": sampler.peak(), "output": completed.stdout}
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.0f}"
+
+
+def report(title: str, result: dict[str, Any], floor: dict[str, Any] | None) -> list[str]:
+    lines = [f"### {title}", "", "| phase | wall s | peak RSS MB |", "|---|---:|---:|"]
+    lines += [f"| {name} | {secs:.2f} | {_mb(peak)} |" for name, secs, peak in result["rows"]]
+    lines += [f"| **end to end** | **{result['wall']:.2f}** | **{_mb(result['peak'])}** |", ""]
+    per_second = result["decisions"] / result["wall"]
+    lines.append(f"{result['decisions']:,} decisions, {per_second:,.0f} decisions/s, "
+                 f"{1e6 * result['wall'] / result['decisions']:.1f} µs per decision")
+    if floor:
+        lines.append(f"floor (bench/floor.py, no dbt, no export): {floor['wall']:.2f} s, peak {_mb(floor['peak'])} MB;"
+                     f" overhead ratio {result['wall'] / floor['wall']:.1f}×")
+    return [*lines, ""]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=["small", "medium", "large"], required=True)
+    parser.add_argument("--data", type=Path, help="inputs (default: examples/metrics, or bench/data/<scale>)")
+    parser.add_argument("--work", type=Path, help="where outputs go (default: a temporary folder)")
+    parser.add_argument("--no-floor", action="store_true")
+    args = parser.parse_args()
+
+    data = args.data or (REPO / "bench" / "data" / args.scale if args.scale in GENERATED
+                         else REPO / "examples" / "metrics")
+    if args.scale in GENERATED and not data.is_dir():
+        print(f"generating {args.scale} inputs into {data} ...", flush=True)
+        subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--scale", args.scale,
+                        "--out", str(data)], check=True)
+    work = args.work or Path(tempfile.mkdtemp(prefix=f"router-bench-{args.scale}-"))
+    out = work / "METRICS"
+    reroute_config = work / "reroute.yaml"
+    reroute_config.write_text("routing:\n  min_sample_size: {symbol: 1500}\n  symbol: {strong_score: 0.62}\n")
+
+    full = run_cli(data, out, [])
+    reroute = run_cli(data, out, ["--routing-config", str(reroute_config)])
+    floor = None if args.no_floor else run_floor(data)
+
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    lines = [f"## {args.scale} — {dt.date.today().isoformat()}, commit {commit}, {os.cpu_count()} cores", ""]
+    lines += report("full run (fresh output, every input parsed)", full, floor)
+    lines += report("re-route (same inputs, other thresholds)", reroute, None)
+    if floor:
+        lines += ["<details><summary>floor output</summary>", "", "```", floor["output"].strip(), "```", "",
+                  "</details>", ""]
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
