@@ -94,6 +94,7 @@ final as (
         cs_lanes.cs_stability_source,
         cs_lanes.cs_state,
         cs_lanes.cs_reason_codes,
+        cs_lanes.cs_failed_model_families,
         coalesce(leakage.target_leakage_status, 'UNKNOWN') as target_leakage_status,
         case when cs_jobs.target_name is not null then 'ENABLED' else 'DISABLED' end as cs_route,
         case

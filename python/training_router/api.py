@@ -69,11 +69,10 @@ def training_jobs(
                 "failed_model_families": cs.get("failed_model_families", []),
                 "excluded_features": excluded,
                 "symbols": members,
+                "needs_cs_ensemble": False,
+                "experimental": experimental,
+                "leakage_suspect": any("LEAKAGE_SUSPECT" in symbols[s]["reason_codes"] for s in members),
             }
-            if experimental:
-                meta["experimental"] = True
-            if any("LEAKAGE_SUSPECT" in symbols[s]["reason_codes"] for s in members):
-                meta["leakage_suspect"] = True
             jobs.append({
                 "job_id": job_id, "target": target_name, "symbol": None, "training_type": "cross_sectional",
                 "route": "ROUTE_EXPERIMENTAL_ONLY" if experimental else "ROUTE_CROSS_SECTIONAL",
@@ -92,13 +91,11 @@ def training_jobs(
                 "sample_size": decision["local_sample_size"],
                 "failed_model_families": decision["failed_model_families"],
                 "excluded_features": excluded,
+                "symbols": None,
+                "needs_cs_ensemble": route == "ROUTE_BOTH",
+                "experimental": route == "ROUTE_EXPERIMENTAL_ONLY",
+                "leakage_suspect": "LEAKAGE_SUSPECT" in decision["reason_codes"],
             }
-            if route == "ROUTE_BOTH":
-                meta["needs_cs_ensemble"] = True
-            if route == "ROUTE_EXPERIMENTAL_ONLY":
-                meta["experimental"] = True
-            if "LEAKAGE_SUSPECT" in decision["reason_codes"]:
-                meta["leakage_suspect"] = True
             jobs.append({
                 "job_id": job_id, "target": target_name, "symbol": symbol, "training_type": training_type,
                 "route": route, "priority": priority,

@@ -25,7 +25,6 @@ from . import __version__
 from .config import config_hash, load_config_file
 from .dbt_runner import check_build, run_dbt
 from .errors import NoCandidatesError, RouterError, UsageError
-from .exporter import build_routing_plan, build_training_plan, read_tables, write_artifacts
 from .loaded_layer import record_loaded_layer, seed_from_previous
 from .plan_files import (
     discover_targets,
@@ -36,6 +35,7 @@ from .plan_files import (
     promote,
     remove_quietly,
 )
+from .streaming_export import export
 from .summary import summary_lines
 from .timeline import Timeline
 
@@ -172,17 +172,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             timeline.record("metadata_and_inputs_hash", inputs_started, time.time())
 
             fault_point("export")
-            with timeline.span("read_tables"):
-                tables = read_tables(build_database)
-            if not tables["decisions"]:
+            written, light, job_summary = export(build_database, staging, metadata,
+                                                 config["routing"]["dump_plan_as"], timeline)
+            n_decisions = sum(sum(t["route_counts"].values()) for t in light["targets"].values())
+            if n_decisions == 0:
                 raise NoCandidatesError(
                     f"no routing candidates: the selected targets in {metrics_dir} have no symbols to route"
                 )
-            with timeline.span("build_documents"):
-                routing_plan = build_routing_plan(tables, metadata)
-                training_plan = build_training_plan(tables, metadata)
-            written = write_artifacts(staging, routing_plan, training_plan, config["routing"]["dump_plan_as"],
-                                      timeline=timeline)
             with timeline.span("record_loaded_layer"):
                 record_loaded_layer(build_database)
 
@@ -196,8 +192,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             remove_quietly(Path(str(build_database) + ".wal"))
     timeline.record("total", started, time.time())
     return {
-        "routing_plan": routing_plan,
-        "training_plan": training_plan,
+        "routing_plan": light,
+        "job_summary": job_summary,
+        "n_decisions": n_decisions,
         "database": database,
         "plan_output": plan_output,
         "warnings": warnings,
@@ -224,9 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.quiet:
         for line in summary_lines(outcome["routing_plan"]):
             print(line)
-    n_decisions = sum(len(t["symbols"]) for t in outcome["routing_plan"]["targets"].values())
     print(
-        f"[ROUTER] {n_decisions} decision(s), {outcome['training_plan']['summary']['total_jobs']} job(s); "
+        f"[ROUTER] {outcome['n_decisions']} decision(s), {outcome['job_summary']['total_jobs']} job(s); "
         f"plan {outcome['routing_plan']['metadata']['plan_id']} written to {outcome['plan_output']} "
         f"(database {outcome['database']})"
     )

@@ -25,10 +25,11 @@ def summary_lines(routing_plan: Mapping[str, Any]) -> list[str]:
         detail = cs["reason"] if cs["score"] is None else f"{label}={_score(cs['score'])}, {cs['stability']}"
         lines.append(f"[ROUTER] target={name}: CS={cs['state']} ({detail})")
         symbols = target["symbols"]
-        if len(symbols) <= SYMBOL_LINES_PER_TARGET:
+        n_symbols = sum(target["route_counts"].values())
+        if n_symbols <= SYMBOL_LINES_PER_TARGET:
             for symbol, decision in symbols.items():
                 lines.append(f"[ROUTER]   {symbol} → {decision['route']} ({decision['primary_reason']})")
         else:
             counts = ", ".join(f"{route}={count}" for route, count in target["route_counts"].items() if count)
-            lines.append(f"[ROUTER]   {len(symbols)} symbols: {counts}")
+            lines.append(f"[ROUTER]   {n_symbols} symbols: {counts}")
     return lines

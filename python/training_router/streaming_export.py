@@ -1,0 +1,316 @@
+"""The CLI's export: the six artifacts written straight from the DuckDB tables.
+
+Each decision and each job is rendered to JSON by DuckDB (`json_object`) and
+streamed into both routing_plan.json and routing_plan.yaml (in YAML as a
+one-line flow mapping, which JSON text is). Python only assembles the
+per-target parts, so a 600k-decision plan costs seconds, not minutes, and
+memory stays bounded. The Markdown reports and the [ROUTER] summary come from a
+"light" plan: every target, and only the decisions they show.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import duckdb
+
+from . import fast_yaml
+from .exporter import MARKDOWN_DETAIL_LIMIT, routing_plan_markdown, training_plan_markdown
+from .summary import SYMBOL_LINES_PER_TARGET
+from .timeline import Timeline
+
+BATCH = 50_000
+# characters PyYAML refuses in a stream, or reads as line breaks, escaped for the YAML copy
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+DECISION_JSON = """
+    json_object(
+        'route', plan.route,
+        'cs_state', plan.cs_state,
+        'local_state', plan.local_state,
+        'primary_reason', coalesce(catalogue.reason_text, plan.primary_reason_code),
+        'reason', plan.reasons,
+        'reason_codes', plan.reason_codes,
+        'local_score', plan.local_score,
+        'local_sample_size', plan.local_sample_size,
+        'local_successful_families', plan.local_successful_families,
+        'failed_model_families', plan.local_failed_model_families,
+        'local_stability', plan.local_stability,
+        'symbol_leakage_status', plan.symbol_leakage_status,
+        'experimental_rank', plan.experimental_rank
+    )
+"""
+
+JOB_JSON = """
+    json_object(
+        'job_id', job_id,
+        'target', target_name,
+        'symbol', symbol,
+        'training_type', training_type,
+        'route', route,
+        'priority', priority,
+        'model_families', model_families,
+        'metadata', json_object(
+            'sample_size', sample_size,
+            'failed_model_families', failed_model_families,
+            'excluded_features', excluded_features,
+            'symbols', symbols,
+            'needs_cs_ensemble', needs_cs_ensemble,
+            'experimental', experimental,
+            'leakage_suspect', leakage_suspect
+        )
+    )
+"""
+
+
+def _rows(connection: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    cursor = connection.execute(sql, params or [])
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _batches(connection: duckdb.DuckDBPyConnection, sql: str) -> Iterator[tuple[Any, ...]]:
+    cursor = connection.execute(sql)
+    while rows := cursor.fetchmany(BATCH):
+        yield from rows
+
+
+def _target_parts(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Everything of each target but its symbols, in target order."""
+    thresholds = {
+        row.pop("target_name"): row
+        for row in _rows(
+            connection,
+            """
+            select
+                target_name,
+                any_value(cs_min_score) as cs_min_score,
+                any_value(cs_strong_score) as cs_strong_score,
+                any_value(symbol_min_score) as symbol_min_score,
+                any_value(symbol_strong_score) as symbol_strong_score,
+                any_value(experimental_min_score) as experimental_min_score,
+                any_value(cs_min_sample_size) as cs_min_sample_size,
+                any_value(local_min_sample_size) as symbol_min_sample_size
+            from routing_plan
+            group by target_name
+            """,
+        )
+    }
+    targets: dict[str, dict[str, Any]] = {}
+    for row in _rows(connection, "select * from routing_targets order by target_name"):
+        name = row["target_name"]
+        targets[name] = {
+            "cross_sectional": {
+                "state": row["cs_state"],
+                "route": row["cs_route"],
+                "reason": row["cs_reason"],
+                "reason_codes": row["cs_reason_codes"],
+                "score": row["cs_score"],
+                "sample_size": row["cs_sample_size"],
+                "successful_families": row["cs_successful_families"],
+                "stability": row["cs_stability"],
+                "stability_source": row["cs_stability_source"],
+                "source": row["cs_source"],
+                "failed_model_families": row["cs_failed_model_families"],
+                "leakage_status": row["target_leakage_status"],
+            },
+            "task_type": row["task_type"],
+            "metric_name": row["metric_name"],
+            "horizon_minutes": row["horizon_minutes"],
+            "horizon_tier": row["horizon_tier"],
+            "excluded_features": row["excluded_features"],
+            "route_counts": {
+                "ROUTE_CROSS_SECTIONAL": row["n_cross_sectional"],
+                "ROUTE_SYMBOL_SPECIFIC": row["n_symbol_specific"],
+                "ROUTE_BOTH": row["n_both"],
+                "ROUTE_EXPERIMENTAL_ONLY": row["n_experimental_only"],
+                "ROUTE_BLOCKED": row["n_blocked"],
+            },
+        }
+        if name in thresholds:
+            targets[name]["thresholds"] = thresholds[name]
+    return targets
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _yaml_flow(json_text: str) -> str:
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
+
+
+def _yaml_block(mapping: dict[str, Any], indent: int) -> str:
+    """A mapping as block YAML indented by `indent` spaces (fast_yaml, re-indented)."""
+    pad = " " * indent
+    return "".join(pad + line + "\n" for line in fast_yaml.dumps(mapping).splitlines())
+
+
+def _write_routing_plan(connection: duckdb.DuckDBPyConnection, targets: dict[str, dict[str, Any]],
+                        metadata: dict[str, Any], json_out: TextIO | None, yaml_out: TextIO | None) -> None:
+    decisions = _batches(
+        connection,
+        f"""
+        select plan.target_name, plan.symbol, {DECISION_JSON} as decision
+        from routing_plan as plan
+        left join reason_codes as catalogue
+            on plan.primary_reason_code = catalogue.reason_code
+        order by plan.target_name, plan.symbol
+        """,
+    )
+    pending = next(decisions, None)
+    if json_out:
+        json_out.write('{\n  "metadata": ' + _json_text(metadata) + ',\n  "targets": {')
+    if yaml_out:
+        yaml_out.write(fast_yaml.dumps({"metadata": metadata}) + "targets:" + ("\n" if targets else " {}\n"))
+    for index, (name, parts) in enumerate(targets.items()):
+        if json_out:
+            json_out.write(("," if index else "") + f"\n    {_json_text(name)}: {{")
+            for key, value in parts.items():
+                json_out.write(f"\n      {_json_text(key)}: {_json_text(value)},")
+            json_out.write('\n      "symbols": {')
+        if yaml_out:
+            yaml_out.write(f"  {fast_yaml.scalar(name)}:\n" + _yaml_block(parts, 4))
+        first = True
+        while pending is not None and pending[0] == name:
+            _, symbol, decision = pending
+            if json_out:
+                json_out.write(("," if not first else "") + f"\n        {_json_text(symbol)}: {decision}")
+            if yaml_out:
+                yaml_out.write(("    symbols:\n" if first else "") + f"      {fast_yaml.scalar(symbol)}: "
+                               f"{_yaml_flow(decision)}\n")
+            first = False
+            pending = next(decisions, None)
+        if json_out:
+            json_out.write("\n      }\n    }" if not first else "}\n    }")
+        if yaml_out and first:
+            yaml_out.write("    symbols: {}\n")
+    if json_out:
+        json_out.write("\n  }\n}\n" if targets else "}\n}\n")
+
+
+def _job_summary(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    def counts(column: str, order: str) -> dict[str, int]:
+        return {str(k): v for k, v in connection.execute(
+            f"select {column}, count(*) from training_plan group by {column} order by {order}").fetchall()}
+
+    total = connection.execute("select count(*) from training_plan").fetchone()
+    return {
+        "total_jobs": total[0] if total else 0,
+        "by_route": counts("route", "route"),
+        "by_type": counts("training_type", "training_type"),
+        "by_priority": counts("priority", "priority desc"),
+    }
+
+
+def _write_training_plan(connection: duckdb.DuckDBPyConnection, metadata: dict[str, Any], summary: dict[str, Any],
+                         json_out: TextIO | None, yaml_out: TextIO | None) -> None:
+    jobs = _batches(connection, f"select {JOB_JSON} as job from training_plan order by plan_position")
+    if json_out:
+        json_out.write('{\n  "metadata": ' + _json_text(metadata) + ',\n  "jobs": [')
+    if yaml_out:
+        yaml_out.write(fast_yaml.dumps({"metadata": metadata}))
+    first = True
+    for (job,) in jobs:
+        if json_out:
+            json_out.write(("," if not first else "") + f"\n    {job}")
+        if yaml_out:
+            yaml_out.write(("jobs:\n" if first else "") + f"- {_yaml_flow(job)}\n")
+        first = False
+    if json_out:
+        json_out.write(("\n  ]" if not first else "]") + ',\n  "summary": ' + _json_text(summary) + "\n}\n")
+    if yaml_out:
+        yaml_out.write(("jobs: []\n" if first else "") + fast_yaml.dumps({"summary": summary}))
+
+
+def light_plan(connection: duckdb.DuckDBPyConnection, targets: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Targets with only the decisions the summary and the Markdown report show."""
+    shown = _rows(
+        connection,
+        f"""
+        with shown as (
+            select plan.*
+            from routing_plan as plan
+            inner join routing_targets as targets on plan.target_name = targets.target_name
+            where targets.n_symbols <= {SYMBOL_LINES_PER_TARGET}
+            union
+            select * from (
+                select *
+                from routing_plan
+                where (select count(*) from routing_plan) <= {MARKDOWN_DETAIL_LIMIT}
+                    or route in ('ROUTE_BLOCKED', 'ROUTE_EXPERIMENTAL_ONLY')
+                order by target_name, symbol
+                limit {MARKDOWN_DETAIL_LIMIT + 1}
+            )
+        )
+        select shown.target_name, shown.symbol, shown.route, shown.cs_state, shown.local_state, shown.reasons,
+            coalesce(catalogue.reason_text, shown.primary_reason_code) as primary_reason
+        from shown
+        left join reason_codes as catalogue on shown.primary_reason_code = catalogue.reason_code
+        order by shown.target_name, shown.symbol
+        """,
+    )
+    plan_targets = {name: {**parts, "symbols": {}} for name, parts in targets.items()}
+    for row in shown:
+        plan_targets[row["target_name"]]["symbols"][row["symbol"]] = {
+            "route": row["route"], "cs_state": row["cs_state"], "local_state": row["local_state"],
+            "reason": row["reasons"], "primary_reason": row["primary_reason"],
+        }
+    return {"targets": plan_targets}
+
+
+def export(database: Path, out_dir: Path, metadata: dict[str, Any], formats: list[str],
+           timeline: Timeline) -> tuple[list[Path], dict[str, Any], dict[str, Any]]:
+    """Write the artifacts under out_dir; return the files, the light plan and the job summary."""
+    written: list[Path] = []
+    with duckdb.connect(str(database), read_only=True) as connection:
+        with timeline.span("read_targets"):
+            targets = _target_parts(connection)
+            summary = _job_summary(connection)
+            light = light_plan(connection, targets)
+            light["metadata"] = metadata
+        for name, writer, args in (
+            ("routing_plan", _write_routing_plan, (targets, metadata)),
+            ("training_plan", _write_training_plan, (metadata, summary)),
+        ):
+            folder = out_dir / name
+            folder.mkdir(parents=True, exist_ok=True)
+            json_path, yaml_path = folder / f"{name}.json", folder / f"{name}.yaml"
+            started = time.time()
+            with (json_path.open("w", encoding="utf-8") if "JSON" in formats else _Null()) as json_out, \
+                    (yaml_path.open("w", encoding="utf-8") if "YAML" in formats else _Null()) as yaml_out:
+                writer(connection, *args, json_out or None, yaml_out or None)  # type: ignore[operator]
+            timeline.record(f"export_{name}.json+yaml", started, time.time())
+            written += [p for p, kind in ((json_path, "JSON"), (yaml_path, "YAML")) if kind in formats]
+    if "MARKDOWN" in formats:
+        started = time.time()
+        (out_dir / "routing_plan" / "routing_plan.md").write_text(routing_plan_markdown(light), encoding="utf-8")
+        training_light = {"metadata": metadata, "summary": summary, "jobs": _first_jobs(database)}
+        (out_dir / "training_plan" / "training_plan.md").write_text(
+            training_plan_markdown(training_light), encoding="utf-8")
+        written += [out_dir / "routing_plan" / "routing_plan.md", out_dir / "training_plan" / "training_plan.md"]
+        timeline.record("export_markdown", started, time.time())
+    return written, light, summary
+
+
+def _first_jobs(database: Path) -> list[dict[str, Any]]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute(
+            f"select {JOB_JSON} from training_plan order by plan_position limit {MARKDOWN_DETAIL_LIMIT + 1}"
+        ).fetchall()
+    return [json.loads(row[0]) for row in rows]
+
+
+class _Null:
+    """Stands in for a file of a format not asked for."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
