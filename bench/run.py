@@ -106,11 +106,14 @@ def _dbt_group(unique_id: str) -> str:
     return "routing (lanes, router, marts)"
 
 
-def phases(out: Path, timings: dict[str, Any]) -> list[tuple[str, float, float]]:
-    """(phase, start, end) in run order: CLI phases, with the dbt build split by node group."""
+def phases(out: Path, timings: dict[str, Any]) -> list[tuple[str, float, float, float | None]]:
+    """(phase, start, end, busy seconds) in run order: CLI phases, with the dbt build split by
+    node group. dbt runs two threads, so a group's span can overlap others; `busy` is the
+    sum of its nodes' own execution times."""
     spans = {s["phase"]: s for s in timings["spans"]}
     run_results = json.loads((out / ".router" / "dbt-target" / "run_results.json").read_text())
     groups: dict[str, list[float]] = {}
+    busy: dict[str, float] = {}
     first_node = float("inf")
     for result in run_results["results"]:
         stamps = [_epoch(t[k]) for t in result.get("timing", []) for k in ("started_at", "completed_at")
@@ -118,19 +121,20 @@ def phases(out: Path, timings: dict[str, Any]) -> list[tuple[str, float, float]]
         if not stamps:
             continue
         first_node = min(first_node, min(stamps))
-        bounds = groups.setdefault(_dbt_group(result["unique_id"]), [min(stamps), max(stamps)])
+        group = _dbt_group(result["unique_id"])
+        bounds = groups.setdefault(group, [min(stamps), max(stamps)])
         bounds[0], bounds[1] = min(bounds[0], min(stamps)), max(bounds[1], max(stamps))
+        busy[group] = busy.get(group, 0.0) + float(result.get("execution_time", 0.0))
     build = spans["dbt_build"]
-    rows = [("config, discovery", spans["config_and_discovery"]["start"], spans["config_and_discovery"]["end"]),
-            ("copy previous database", spans["copy_previous_database"]["start"],
-             spans["copy_previous_database"]["end"]),
-            ("dbt start-up (process, parse)", build["start"], min(first_node, build["end"]))]
-    rows += sorted(((name, lo, hi) for name, (lo, hi) in groups.items()), key=lambda r: r[1])
-    for name in ("metadata_and_inputs_hash", "read_tables", "build_documents"):
-        rows.append((name.replace("_", " "), spans[name]["start"], spans[name]["end"]))
-    rows += [(s["phase"].replace("export_", "export "), s["start"], s["end"])
-             for s in timings["spans"] if s["phase"].startswith("export_")]
-    rows += [(name, spans[name]["start"], spans[name]["end"]) for name in ("record_loaded_layer", "promote")]
+    rows: list[tuple[str, float, float, float | None]] = [
+        ("config, discovery", spans["config_and_discovery"]["start"], spans["config_and_discovery"]["end"], None),
+        ("copy previous database", spans["copy_previous_database"]["start"],
+         spans["copy_previous_database"]["end"], None),
+        ("dbt start-up (process, parse)", build["start"], min(first_node, build["end"]), None),
+    ]
+    rows += sorted(((f"dbt: {name}", lo, hi, busy[name]) for name, (lo, hi) in groups.items()), key=lambda r: r[1])
+    rows += [(s["phase"].replace("_", " "), s["start"], s["end"], None) for s in timings["spans"]
+             if s["phase"] not in ("config_and_discovery", "copy_previous_database", "dbt_build", "total")]
     return rows
 
 
@@ -143,7 +147,7 @@ def run_cli(metrics: Path, out: Path, extra: list[str]) -> dict[str, Any]:
         raise SystemExit(f"router failed ({completed.returncode}):\n{completed.stderr}")
     timings = json.loads(timings_file.read_text())
     decisions = int(re.search(r"(\d+) decision", completed.stdout).group(1))  # type: ignore[union-attr]
-    rows = [(name, hi - lo, sampler.peak(lo, hi)) for name, lo, hi in phases(out, timings)]
+    rows = [(name, hi - lo, busy, sampler.peak(lo, hi)) for name, lo, hi, busy in phases(out, timings)]
     return {"wall": ended - started, "peak": sampler.peak(), "decisions": decisions, "rows": rows}
 
 
@@ -163,9 +167,10 @@ def _mb(n: int) -> str:
 
 
 def report(title: str, result: dict[str, Any], floor: dict[str, Any] | None) -> list[str]:
-    lines = [f"### {title}", "", "| phase | wall s | peak RSS MB |", "|---|---:|---:|"]
-    lines += [f"| {name} | {secs:.2f} | {_mb(peak)} |" for name, secs, peak in result["rows"]]
-    lines += [f"| **end to end** | **{result['wall']:.2f}** | **{_mb(result['peak'])}** |", ""]
+    lines = [f"### {title}", "", "| phase | wall s | busy s | peak RSS MB |", "|---|---:|---:|---:|"]
+    lines += [f"| {name} | {secs:.2f} | {'' if busy is None else f'{busy:.2f}'} | {_mb(peak)} |"
+              for name, secs, busy, peak in result["rows"]]
+    lines += [f"| **end to end** | **{result['wall']:.2f}** | | **{_mb(result['peak'])}** |", ""]
     per_second = result["decisions"] / result["wall"]
     lines.append(f"{result['decisions']:,} decisions, {per_second:,.0f} decisions/s, "
                  f"{1e6 * result['wall'] / result['decisions']:.1f} µs per decision")

@@ -40,12 +40,10 @@
 {% macro duckdb__ranked_features(features, importances) -%}
     case
         when {{ importances }} is null then {{ features }}
-        else list_transform(
-            list_sort(list_transform(
-                range(1, len({{ features }}) + 1),
-                lambda i: struct_pack(negative_importance := -{{ importances }}[i], position := i)
-            )),
-            lambda ranked: {{ features }}[ranked.position]
+        -- grade (sort the positions) by (-importance, position): ties keep list order
+        else list_select(
+            {{ features }},
+            list_grade_up(list_transform({{ importances }}, lambda importance, position: {'n': -importance, 'i': position}))
         )
     end
 {%- endmacro %}
@@ -91,13 +89,22 @@
 {% macro duckdb__kendall_tau_from_positions(positions) -%}
     case
         when len({{ positions }}) >= 3
-            then 1.0 - 4.0 * list_sum(list_transform(
-                range(1, len({{ positions }}) + 1),
-                lambda i: len(list_filter(
-                    list_slice({{ positions }}, i + 1, len({{ positions }})),
-                    lambda later: later < {{ positions }}[i]
-                ))
-            )) / (len({{ positions }}) * (len({{ positions }}) - 1))
+            then 1.0 - 4.0 * (
+                case
+                    -- inversions in one left-to-right pass: a 128-bit mask of the positions
+                    -- seen so far; the set bits above x are the earlier, larger positions
+                    when list_max({{ positions }}) <= 126
+                        then list_reduce(
+                            {{ positions }},
+                            lambda acc, x: {'m': acc.m | (1::hugeint << x), 'c': acc.c + bit_count(acc.m >> x)},
+                            {'m': 0::hugeint, 'c': 0::bigint}
+                        ).c
+                    else list_sum(list_transform(
+                        {{ positions }},
+                        lambda x, i: len(list_filter(list_slice({{ positions }}, i + 1, len({{ positions }})), lambda y: y < x))
+                    ))
+                end
+            ) / (len({{ positions }}) * (len({{ positions }}) - 1))
     end
 {%- endmacro %}
 
