@@ -23,8 +23,8 @@ from typing import Any
 
 from . import __version__
 from .config import config_hash, load_config_file
-from .dbt_runner import check_build, run_dbt
-from .errors import NoCandidatesError, RouterError, UsageError
+from .dbt_runner import check_build, format_problems, run_dbt
+from .errors import InputError, NoCandidatesError, RouterError, UsageError
 from .loaded_layer import record_loaded_layer, seed_from_previous
 from .plan_files import (
     discover_targets,
@@ -34,6 +34,7 @@ from .plan_files import (
     inputs_hash,
     promote,
     remove_quietly,
+    unreadable_input_files,
 )
 from .streaming_export import export
 from .summary import summary_lines
@@ -126,6 +127,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise NoCandidatesError(
             f"none of the targets named with --targets ({', '.join(requested_targets)}) has a folder in {metrics_dir}"
         )
+    unreadable = unreadable_input_files(metrics_dir, stability_dir, targets)
+    if unreadable:
+        raise InputError(format_problems(unreadable), unreadable)
     timeline.record("config_and_discovery", started, time.time())
 
     dbt_vars = {

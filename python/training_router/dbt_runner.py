@@ -127,7 +127,7 @@ def check_build(result: DbtResult, database: Path) -> None:
     problem_test_failed = any("no_input_problems" in r.get("unique_id", "") for r in failures + errors)
     if problem_test_failed:
         problems = read_input_problems(database)
-        raise InputError(_format_problems(problems), problems)
+        raise InputError(format_problems(problems), problems)
 
     if errors:
         messages = [f"{_short_name(r['unique_id'])}: {(r.get('message') or '').strip()}" for r in errors]
@@ -147,7 +147,7 @@ def check_build(result: DbtResult, database: Path) -> None:
         raise DbtError(f"dbt exited with status {result.returncode}:\n{tail}")
 
 
-def _format_problems(problems: list[tuple[str, str]], limit: int = 50) -> str:
+def format_problems(problems: list[tuple[str, str]], limit: int = 50) -> str:
     lines = [f"bad input: {len(problems)} problem(s) found; no plan was written"]
     for path, problem in problems[:limit]:
         lines.append(f"  {path}: {problem}")

@@ -68,6 +68,44 @@ def inputs_hash(database: Path, roots: list[Path], targets: Iterable[str]) -> st
     return outer.hexdigest()
 
 
+def unreadable_input_files(
+    metrics_dir: Path, stability_dir: Path | None, targets: Iterable[str]
+) -> list[tuple[str, str]]:
+    """Input files the JSON reader would silently skip: dangling links, folders, unreadable files.
+
+    DuckDB's file globbing passes over a dangling symbolic link, so a missing
+    leakage.json behind one would otherwise go unnoticed (a wrong plan)."""
+    problems: list[tuple[str, str]] = []
+
+    def check(path: str, is_dir: bool) -> None:
+        if is_dir:
+            problems.append((path, "is a folder where a JSON file belongs"))
+        elif not os.path.exists(path):
+            problems.append((path, "is a link to a file that does not exist"))
+        elif not os.access(path, os.R_OK):
+            problems.append((path, "cannot be read (permission denied)"))
+
+    for target in targets:
+        folder = os.path.join(metrics_dir, target)
+        for name in ("model_metadata.json", "target_confidence.json", "leakage.json"):
+            path = os.path.join(folder, name)
+            if os.path.lexists(path) and not os.path.isfile(path):
+                check(path, os.path.isdir(path))
+            elif os.path.isfile(path) and not os.access(path, os.R_OK):
+                check(path, False)
+        snapshots = os.path.join(stability_dir, target) if stability_dir else os.path.join(folder, "stability")
+        if not os.path.isdir(snapshots):
+            continue
+        for universe in os.scandir(snapshots):
+            if not universe.is_dir():
+                continue
+            for entry in os.scandir(universe.path):
+                suspicious = entry.is_symlink() or entry.is_dir(follow_symlinks=False)
+                if entry.name.endswith(".json") and suspicious and (entry.is_dir() or not os.path.exists(entry.path)):
+                    check(entry.path, entry.is_dir())
+    return sorted(problems)
+
+
 def generated_at() -> str:
     """UTC time of the run, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
