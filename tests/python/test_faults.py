@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -136,8 +137,8 @@ def test_concurrent_runs_on_one_output_serialise(previous: Path) -> None:
             "select route from routing_plan where target_name = ? and symbol = 'AAPL'", [SWING]
         ).fetchone()
     assert route == ("ROUTE_CROSS_SECTIONAL",)  # PREFER_CS, whole and consistent
-    plan = (previous / "routing_plan" / "routing_plan.json").read_text()
-    assert '"route": "ROUTE_CROSS_SECTIONAL"' in plan
+    plan = json.loads((previous / "routing_plan" / "routing_plan.json").read_text())
+    assert plan["targets"][SWING]["symbols"]["AAPL"]["route"] == "ROUTE_CROSS_SECTIONAL"
 
 
 def test_an_open_reader_does_not_block_a_new_run(tmp_path: Path) -> None:
