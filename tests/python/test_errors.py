@@ -209,3 +209,29 @@ def test_only_missing_targets_named_is_an_error(tmp_path: Path) -> None:
     run = run_router(EXAMPLE, tmp_path / "METRICS", "--targets", "no_such_target")
     assert run.returncode == 3
     assert "no_such_target" in run.stderr
+
+
+def _bad_values(key: str) -> list[object]:
+    """A wrong-type value and, where the key has a range or a closed set, an out-of-range one."""
+    default: object = effective_config({})
+    for part in key.split("."):
+        default = default[part]  # type: ignore[index]
+    if key.endswith(("min_score", "strong_score")):  # a score threshold: number or by task type
+        return ["high", {"classification": 1.5}, float("inf"), {"regression": {"hourly": 0.1}}]
+    if isinstance(default, bool):
+        return ["true", 1]  # a boolean has no range: two wrong types
+    if isinstance(default, int):
+        return ["many", -1 if "min_snapshots" not in key else 1]
+    if isinstance(default, float):
+        return ["0.5", 7.5]
+    if isinstance(default, list):
+        return ["STABLE", ["NOT_A_NAME"]] if key != "training_plan.model_families" else ["lightgbm", []]
+    return [3, "NOT_AN_OPTION"]
+
+
+@pytest.mark.parametrize("key", sorted(CHECKS))
+def test_every_key_refuses_a_wrong_type_and_an_out_of_range_value(key: str) -> None:
+    for value in _bad_values(key):
+        with pytest.raises(ConfigError) as raised:
+            effective_config(_nested(key, value))
+        assert key in str(raised.value), (value, str(raised.value))
