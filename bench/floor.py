@@ -2,15 +2,25 @@
 """The "floor": one hand-written DuckDB script that routes a metrics directory.
 
 Usage:
-    python bench/floor.py DIR [--db FILE] [--threads N] [--meta-read {struct,json}]
-                              [--snap-read {text,json}]
+    python bench/floor.py DIR [--db FILE] [--threads N] [--load-workers N]
+                              [--meta-read {struct,json}] [--snap-read {text,json}]
+                              [--memory-limit 4GB]
 
 No dbt, no input validation, no artifact export: it loads the inputs of ROUTING_SPEC.md
 section 2, computes the derived metrics (section 4, including stability Jaccard / Kendall
 tau), the lane states (section 5) and the routes (section 6, including the experimental
-cap) with the default configuration, and prints wall seconds per step, the peak RSS, the
-number of decisions and the count per route. It is the speed a dbt implementation should
-be compared against.
+cap and machine-readable reason codes) with the default configuration, and prints wall
+seconds per step, the peak RSS, the number of decisions and the count per route. It is
+the speed a dbt implementation should be compared against.
+
+Fast paths used (see bench/README.md for the measurements):
+- read_text + from_json with a declared type (metadata: MAP(VARCHAR, STRUCT(...)),
+  snapshots: STRUCT with VARCHAR[] / DOUBLE[]), never read_json over many small files;
+- the file list split over --load-workers DuckDB cursors driven from Python threads
+  (one read_text scan walks its files on one thread);
+- SET preserve_insertion_order = false;
+- stability from list functions: one list_position pass gives both the top-k overlap and
+  the common features, Kendall tau counts inversions with a list_reduce bitmask fold.
 """
 from __future__ import annotations
 

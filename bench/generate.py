@@ -2,21 +2,24 @@
 """Synthetic metrics generator for the training-router benchmark.
 
 Usage:
-    python bench/generate.py --scale {small,medium,large} --out DIR [--seed 42] [--workers 2] [--force]
+    python bench/generate.py --scale {small,medium,large} --out DIR [--seed 42]
+                             [--workers 2] [--force] [--parallel-writes]
 
 Writes the layout of ROUTING_SPEC.md section 2:
 
-    DIR/<target>/model_metadata.json
-    DIR/<target>/target_confidence.json        (about half of the targets)
-    DIR/<target>/leakage.json                  (about 45% of the targets)
-    DIR/<target>/stability/<universe>/<run>.json   (ALL + 10% of the symbols, 5 snapshots x 60 features)
+    DIR/<target>/model_metadata.json         "SYMBOL:target:family" -> score, sample_size, ...
+    DIR/<target>/target_confidence.json      about half of the targets
+    DIR/<target>/leakage.json                about 45% of the targets
+    DIR/<target>/stability/<universe>/r1..r5.json
+        ~93% of the targets: universe ALL + 10% of the symbols, 5 snapshots x 60 features
 
-Output is byte-identical for a given (scale, seed): every target draws from its own
-random generator seeded from sha256(seed, scale, target), so the worker count and the
-order in which workers finish do not matter.
+Scales: small = a copy of this repository's examples/metrics when it exists (else 2 targets
+x 5 symbols); medium = 50 targets x 500 symbols x 3 families; large = 200 x 3000 x 3.
 
-Scale "small" copies /work/main/examples/metrics when it exists, else generates
-2 targets x 5 symbols.
+Output is byte-identical for a given (scale, seed): every target draws from its own random
+generator seeded from sha256(seed, scale, target), so the worker count and the order in
+which workers finish do not matter. Workers compute in parallel; file creation is
+serialised behind one lock (parallel creation was not faster on this machine's ext4).
 """
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ symbols_pooled as (
     select
         target_name,
         count(score) as n_scored_symbols,
-        avg(score) as score,
+        round(avg(score), 12) as score,
         sum(sample_size) as sample_size
     from symbol_lanes
     group by target_name

@@ -44,10 +44,10 @@ pair_statistics as (
         target_name,
         universe,
         count(*) as n_pairs,
-        avg(overlap) as mean_overlap,
-        stddev_pop(overlap) as std_overlap,
-        avg(tau) as mean_tau,
-        stddev_pop(tau) as std_tau
+        round(avg(overlap), 12) as mean_overlap,
+        round(stddev_pop(overlap), 12) as std_overlap,
+        round(avg(tau), 12) as mean_tau,
+        round(stddev_pop(tau), 12) as std_tau
     from pairs
     group by target_name, universe
 

@@ -2,7 +2,8 @@
 -- model_metadata.json (ROUTING_SPEC.md §4): successful families = entries with
 -- status OK and a finite score; score = their mean; sample size = the max over
 -- the entries (missing counts as 0); explicit stability if an entry gives one
--- (the least stable when entries disagree).
+-- (the least stable when entries disagree). Means are rounded to 12 decimals
+-- so that float noise never decides a threshold (docs/DESIGN.md).
 
 with
 
@@ -39,7 +40,7 @@ symbol_lanes as (
         symbol,
         count(*) as n_entries,
         count(distinct case when is_successful then model_family end) as successful_families,
-        avg(case when is_successful then score end) as score,
+        round(avg(case when is_successful then score end), 12) as score,
         max(coalesce(sample_size, 0)) as sample_size,
         -- the least stable of the explicit stabilities, if any entry gives one
         case max(
