@@ -1,5 +1,5 @@
-"""Export the routing tables to routing_plan.{json,yaml,md} and
-training_plan.{json,yaml,md} (ROUTING_SPEC.md §8)."""
+"""Writers for plans held as Python documents (the Python API's training plan) and the
+Markdown reports shared with the CLI's streaming export (streaming_export.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-
-import duckdb
 
 from . import fast_yaml
 from .timeline import Timeline
@@ -23,118 +21,6 @@ ROUTES = (
     "ROUTE_BLOCKED",
 )
 MARKDOWN_DETAIL_LIMIT = 200
-
-
-def _rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    cursor = connection.execute(sql)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
-def read_tables(database: Path) -> dict[str, Any]:
-    """The routing tables, in a stable order, as plain Python values."""
-    with duckdb.connect(str(database), read_only=True) as connection:
-        reason_texts = dict(connection.execute("select reason_code, reason_text from reason_codes").fetchall())
-        return {
-            "targets": _rows(connection, "select * from routing_targets order by target_name"),
-            "decisions": _rows(connection, "select * from routing_plan order by target_name, symbol"),
-            "jobs": _rows(connection, "select * from training_plan order by plan_position"),
-            "reason_texts": reason_texts,
-        }
-
-
-def build_routing_plan(tables: Mapping[str, Any], metadata: Mapping[str, Any]) -> dict[str, Any]:
-    """routing_plan.json: {metadata, targets: {target: {cross_sectional, symbols}}}."""
-    texts = tables["reason_texts"]
-    targets: dict[str, Any] = {}
-    for row in tables["targets"]:
-        targets[row["target_name"]] = {
-            "cross_sectional": {
-                "state": row["cs_state"],
-                "route": row["cs_route"],
-                "reason": row["cs_reason"],
-                "reason_codes": row["cs_reason_codes"],
-                "score": row["cs_score"],
-                "sample_size": row["cs_sample_size"],
-                "successful_families": row["cs_successful_families"],
-                "stability": row["cs_stability"],
-                "stability_source": row["cs_stability_source"],
-                "source": row["cs_source"],
-                "leakage_status": row["target_leakage_status"],
-            },
-            "task_type": row["task_type"],
-            "metric_name": row["metric_name"],
-            "horizon_minutes": row["horizon_minutes"],
-            "horizon_tier": row["horizon_tier"],
-            "excluded_features": row["excluded_features"],
-            "route_counts": {
-                "ROUTE_CROSS_SECTIONAL": row["n_cross_sectional"],
-                "ROUTE_SYMBOL_SPECIFIC": row["n_symbol_specific"],
-                "ROUTE_BOTH": row["n_both"],
-                "ROUTE_EXPERIMENTAL_ONLY": row["n_experimental_only"],
-                "ROUTE_BLOCKED": row["n_blocked"],
-            },
-            "symbols": {},
-        }
-    for row in tables["decisions"]:
-        target = targets[row["target_name"]]
-        target["thresholds"] = {
-            "cs_min_score": row["cs_min_score"],
-            "cs_strong_score": row["cs_strong_score"],
-            "symbol_min_score": row["symbol_min_score"],
-            "symbol_strong_score": row["symbol_strong_score"],
-            "experimental_min_score": row["experimental_min_score"],
-            "cs_min_sample_size": row["cs_min_sample_size"],
-            "symbol_min_sample_size": row["local_min_sample_size"],
-        }
-        target["symbols"][row["symbol"]] = {
-            "route": row["route"],
-            "cs_state": row["cs_state"],
-            "local_state": row["local_state"],
-            "primary_reason": texts.get(row["primary_reason_code"], row["primary_reason_code"]),
-            "reason": row["reasons"],
-            "reason_codes": row["reason_codes"],
-            "local_score": row["local_score"],
-            "local_sample_size": row["local_sample_size"],
-            "local_successful_families": row["local_successful_families"],
-            "failed_model_families": row["local_failed_model_families"],
-            "local_stability": row["local_stability"],
-            "symbol_leakage_status": row["symbol_leakage_status"],
-            "experimental_rank": row["experimental_rank"],
-        }
-    return {"metadata": dict(metadata), "targets": targets}
-
-
-def build_training_plan(tables: Mapping[str, Any], metadata: Mapping[str, Any]) -> dict[str, Any]:
-    """training_plan.json: {metadata, jobs, summary}."""
-    jobs = []
-    for row in tables["jobs"]:
-        job_metadata: dict[str, Any] = {
-            "sample_size": row["sample_size"],
-            "failed_model_families": row["failed_model_families"],
-            "excluded_features": row["excluded_features"],
-        }
-        if row["symbols"] is not None:
-            job_metadata["symbols"] = row["symbols"]
-        if row["needs_cs_ensemble"]:
-            job_metadata["needs_cs_ensemble"] = True
-        if row["experimental"]:
-            job_metadata["experimental"] = True
-        if row["leakage_suspect"]:
-            job_metadata["leakage_suspect"] = True
-        jobs.append(
-            {
-                "job_id": row["job_id"],
-                "target": row["target_name"],
-                "symbol": row["symbol"],
-                "training_type": row["training_type"],
-                "route": row["route"],
-                "priority": row["priority"],
-                "model_families": row["model_families"],
-                "metadata": job_metadata,
-            }
-        )
-    return {"metadata": dict(metadata), "jobs": jobs, "summary": summarise_jobs(jobs)}
 
 
 def summarise_jobs(jobs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
