@@ -172,3 +172,24 @@ def test_sigkill_leaves_no_orphaned_dbt(previous: Path) -> None:
     process.wait()
     for child in children:
         _wait_for(lambda c=child: not Path(f"/proc/{c}").exists(), timeout=20)
+
+
+def test_failed_invariant_exits_4_and_keeps_the_previous_plan(tmp_path: Path) -> None:
+    """Two pairs whose job ids collide (target y_1m + symbol A_B, target y_1m_A + symbol B:
+    both sym_y_1m_A_B) fail the unique test on training_plan.job_id: the run stops with
+    exit 4 and the previous plan stays."""
+    out = tmp_path / "METRICS"
+    assert run_router(EXAMPLE, out).returncode == 0
+    before = _snapshot(out)
+    metrics = tmp_path / "colliding"
+    for target, symbol in (("y_1m", "A_B"), ("y_1m_A", "B")):
+        folder = metrics / target
+        folder.mkdir(parents=True)
+        entries = {f"{symbol}:{target}:lightgbm": {"score": 0.7, "sample_size": 50000},
+                   f"OTHER:{target}:lightgbm": {"score": 0.7, "sample_size": 50000}}
+        (folder / "model_metadata.json").write_text(json.dumps(entries))
+        (folder / "target_confidence.json").write_text(json.dumps({"score": 0.7, "sample_size": 100000}))
+    run = run_router(metrics, out)
+    assert run.returncode == 4, run.stderr
+    assert "routing invariants failed" in run.stderr and "job_id" in run.stderr
+    assert _snapshot(out) == before
