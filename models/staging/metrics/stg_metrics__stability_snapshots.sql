@@ -2,9 +2,12 @@
 -- taken from its path (<target>/stability/<universe>/<file>.json under the
 -- metrics directory, or <target>/<universe>/<file>.json under stability_dir)
 -- and the feature ranking typed. `problem` holds the first thing wrong, or null.
+-- A large run has ~280k of these files, so each document and each list is
+-- parsed once, into a column, and the checks read the columns.
 
 {%- set fields = ['run_id', 'created_at', 'method', 'features', 'importances'] %}
 {%- set target_segment = -3 if var('stability_dir', env_var('ROUTER_STABILITY_DIR', '')) else -4 %}
+{%- set what = 'a snapshot object with features and importances' %}
 
 with
 
@@ -24,17 +27,40 @@ files as (
         {{ path_segment('filename', target_segment) }} as target_name,
         {{ path_segment('filename', -2) }} as universe,
         content,
-        {{ json_file_problem('content', 'a snapshot object with features and importances') }} as file_problem
+        {{ json_is_valid('content') }} as is_valid_json
     from source
 
 ),
 
-files_parsed as (
+documents_parsed as (
 
     select
         *,
-        case when file_problem is null then {{ json_object_fields('content', fields) }} end as fields
+        case when is_valid_json then {{ json_type_of('content') }} end as document_type,
+        case when is_valid_json then {{ json_object_fields('content', fields) }} end as fields
     from files
+
+),
+
+lists_parsed as (
+
+    select
+        *,
+        case when document_type = 'OBJECT' then {{ json_has_duplicate_keys('content') }} end as has_duplicate_keys,
+        {{ json_type_of('fields.features') }} as features_type,
+        {{ json_type_of('fields.importances') }} as importances_type,
+        case
+            when {{ json_type_of('fields.features') }} = 'ARRAY' then {{ json_array_all_of('fields.features', ['VARCHAR']) }}
+        end as features_are_text,
+        case
+            when {{ json_type_of('fields.importances') }} = 'ARRAY'
+                then {{ json_array_all_of('fields.importances', ['BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT']) }}
+        end as importances_are_numbers,
+        case when {{ json_type_of('fields.features') }} = 'ARRAY' then {{ json_to_text_list('fields.features') }} end
+            as feature_list,
+        case when {{ json_type_of('fields.importances') }} = 'ARRAY' then {{ json_to_double_list('fields.importances') }} end
+            as importance_list
+    from documents_parsed
 
 ),
 
@@ -42,42 +68,34 @@ files_checked as (
 
     select
         *,
-        coalesce(
-            file_problem,
-            case
-                when fields.features is null or {{ json_type_of('fields.features') }} <> 'ARRAY'
-                    then '"features" must be a list of feature names'
-                when not {{ json_array_all_of('fields.features', ['VARCHAR']) }}
-                    then '"features" must be a list of strings; it holds something else'
-                when {{ list_length(json_to_text_list('fields.features')) }} = 0
-                    then '"features" is empty'
-                when {{ list_has_duplicates(json_to_text_list('fields.features')) }}
-                    then '"features" names a feature twice'
-            end,
-            case
-                when fields.importances is null or {{ json_type_of('fields.importances') }} = 'NULL' then null
-                when {{ json_type_of('fields.importances') }} <> 'ARRAY'
-                    or not {{ json_array_all_of('fields.importances', ['BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT']) }}
-                    then '"importances" must be a list of numbers'
-                when {{ list_has_non_finite(json_to_double_list('fields.importances')) }}
-                    then '"importances" holds NaN or Infinity'
-                when {{ list_length(json_to_double_list('fields.importances')) }}
-                    <> {{ list_length(json_to_text_list('fields.features')) }}
-                    then '"importances" has ' || {{ list_length(json_to_double_list('fields.importances')) }}
-                        || ' values but "features" has ' || {{ list_length(json_to_text_list('fields.features')) }}
-            end,
-            case
-                when fields.created_at is null or {{ json_type_of('fields.created_at') }} = 'NULL' then null
-                when {{ json_type_of('fields.created_at') }} <> 'VARCHAR'
-                    or try_cast({{ json_to_text('fields.created_at') }} as timestamptz) is null
-                    then '"created_at" must be an ISO 8601 timestamp, found ' || {{ json_type_label('fields.created_at') }}
-            end,
-            case
-                when fields.run_id is not null and {{ json_type_of('fields.run_id') }} in ('OBJECT', 'ARRAY', 'BOOLEAN')
-                    then '"run_id" must be text or a number'
-            end
-        ) as problem
-    from files_parsed
+        case
+            when trim(content) = ''
+                then 'is empty; expected {{ what }}'
+            when not is_valid_json
+                then 'is not valid JSON (truncated or malformed); expected {{ what }}'
+            when document_type <> 'OBJECT'
+                then 'holds a JSON ' || lower(document_type) || ' where {{ what }} belongs'
+            when has_duplicate_keys
+                then 'repeats a key at its top level'
+            when features_type is distinct from 'ARRAY'
+                then '"features" must be a list of feature names'
+            when not features_are_text
+                then '"features" must be a list of strings; it holds something else'
+            when {{ list_length('feature_list') }} = 0
+                then '"features" is empty'
+            when {{ list_has_duplicates('feature_list') }}
+                then '"features" names a feature twice'
+            when importances_type is null or importances_type = 'NULL'
+                then null
+            when importances_type <> 'ARRAY' or not importances_are_numbers
+                then '"importances" must be a list of numbers'
+            when {{ list_has_non_finite('importance_list') }}
+                then '"importances" holds NaN or Infinity'
+            when {{ list_length('importance_list') }} <> {{ list_length('feature_list') }}
+                then '"importances" has ' || {{ list_length('importance_list') }}
+                    || ' values but "features" has ' || {{ list_length('feature_list') }}
+        end as structure_problem
+    from lists_parsed
 
 ),
 
@@ -93,10 +111,28 @@ final as (
         {{ json_scalar_to_text('fields.run_id') }} as run_id,
         try_cast({{ json_to_text('fields.created_at') }} as timestamptz) as created_at,
         {{ json_to_text('fields.method') }} as method,
-        case when problem is null then {{ json_to_text_list('fields.features') }} end as features,
-        case when problem is null then {{ json_to_double_list('fields.importances') }} end as importances,
+        case when problem is null then feature_list end as features,
+        case when problem is null then importance_list end as importances,
         problem
-    from files_checked
+    from (
+        select
+            *,
+            coalesce(
+                structure_problem,
+                case
+                    when fields.created_at is null or {{ json_type_of('fields.created_at') }} = 'NULL' then null
+                    when {{ json_type_of('fields.created_at') }} <> 'VARCHAR'
+                        or try_cast({{ json_to_text('fields.created_at') }} as timestamptz) is null
+                        then '"created_at" must be an ISO 8601 timestamp, found '
+                            || {{ json_type_label('fields.created_at') }}
+                end,
+                case
+                    when fields.run_id is not null and {{ json_type_of('fields.run_id') }} in ('OBJECT', 'ARRAY', 'BOOLEAN')
+                        then '"run_id" must be text or a number'
+                end
+            ) as problem
+        from files_checked
+    ) as checked
 
 )
 
