@@ -17,13 +17,19 @@
 {#- true when a list holds a value twice -#}
 {% macro list_has_duplicates(expr) %}{{ return(adapter.dispatch('list_has_duplicates', 'training_router')(expr)) }}{% endmacro %}
 {% macro default__list_has_duplicates(expr) %}{{ _not_ported('list_has_duplicates') }}{% endmacro %}
-{% macro duckdb__list_has_duplicates(expr) %}(len(list_distinct({{ expr }})) <> len(list_filter({{ expr }}, lambda x: x is not null)) or list_contains(list_transform({{ expr }}, lambda x: x is null), true)){% endmacro %}
+{% macro duckdb__list_has_duplicates(expr) %}(len(list_distinct({{ expr }})) <> list_aggregate({{ expr }}, 'count')){% endmacro %}
+
+
+{#- true when a list holds a null -#}
+{% macro list_has_nulls(expr) %}{{ return(adapter.dispatch('list_has_nulls', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__list_has_nulls(expr) %}{{ _not_ported('list_has_nulls') }}{% endmacro %}
+{% macro duckdb__list_has_nulls(expr) %}(list_aggregate({{ expr }}, 'count') <> len({{ expr }})){% endmacro %}
 
 
 {#- true when a list of doubles holds NaN or ±Infinity -#}
 {% macro list_has_non_finite(expr) %}{{ return(adapter.dispatch('list_has_non_finite', 'training_router')(expr)) }}{% endmacro %}
 {% macro default__list_has_non_finite(expr) %}{{ _not_ported('list_has_non_finite') }}{% endmacro %}
-{% macro duckdb__list_has_non_finite(expr) %}(len(list_filter({{ expr }}, lambda x: isnan(x) or isinf(x))) > 0){% endmacro %}
+{% macro duckdb__list_has_non_finite(expr) %}(not isfinite(list_max({{ expr }})) or not isfinite(list_min({{ expr }}))){% endmacro %}
 
 
 {% macro is_non_finite(expr) %}{{ return(adapter.dispatch('is_non_finite', 'training_router')(expr)) }}{% endmacro %}

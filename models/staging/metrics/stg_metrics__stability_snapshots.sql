@@ -79,7 +79,7 @@ files_checked as (
                 then 'repeats a key at its top level'
             when features_type is distinct from 'ARRAY'
                 then '"features" must be a list of feature names'
-            when not features_are_text
+            when not features_are_text or {{ list_has_nulls('feature_list') }}
                 then '"features" must be a list of strings; it holds something else'
             when {{ list_length('feature_list') }} = 0
                 then '"features" is empty'
@@ -87,7 +87,7 @@ files_checked as (
                 then '"features" names a feature twice'
             when importances_type is null or importances_type = 'NULL'
                 then null
-            when importances_type <> 'ARRAY' or not importances_are_numbers
+            when importances_type <> 'ARRAY' or not importances_are_numbers or {{ list_has_nulls('importance_list') }}
                 then '"importances" must be a list of numbers'
             when {{ list_has_non_finite('importance_list') }}
                 then '"importances" holds NaN or Infinity'
