@@ -99,3 +99,26 @@ def test_a_changed_input_changes_inputs_hash_and_plan_id(example_run: Run, tmp_p
     assert after["inputs_hash"] != before["inputs_hash"]
     assert after["config_hash"] == before["config_hash"]
     assert after["plan_id"] != before["plan_id"]
+
+
+def test_stability_dir_elsewhere_gives_the_same_plan(example_run: Run, tmp_path: Path) -> None:
+    """--stability-dir DIR holds DIR/<target>/<universe>/*.json instead of <target>/stability/."""
+    import shutil
+
+    metrics, snapshots = tmp_path / "metrics", tmp_path / "snapshots"
+    shutil.copytree(EXAMPLE, metrics)
+    for target in metrics.iterdir():
+        shutil.move(str(target / "stability"), str(snapshots / target.name))
+    run = run_router(metrics, tmp_path / "METRICS", "--stability-dir", str(snapshots))
+    assert run.returncode == 0, run.stderr
+    assert not any(metrics.glob("*/stability"))
+
+    def decisions(plan: dict) -> dict:
+        return {(t, s): (d["route"], d["local_stability"]) for t, v in plan["targets"].items()
+                for s, d in v["symbols"].items()}
+
+    assert decisions(run.routing_plan()) == decisions(example_run.routing_plan())
+    with duckdb.connect(str(run.database), read_only=True) as a, \
+            duckdb.connect(str(example_run.database), read_only=True) as b:
+        query = "select * from stability_metrics order by target_name, universe"
+        assert a.execute(query).fetchall() == b.execute(query).fetchall()
