@@ -274,6 +274,7 @@ def export(database: Path, out_dir: Path, metadata: dict[str, Any], formats: lis
             summary = _job_summary(connection)
             light = light_plan(connection, targets)
             light["metadata"] = metadata
+            first_jobs = _first_jobs(connection) if "MARKDOWN" in formats else []
         for name, writer, args in (
             ("routing_plan", _write_routing_plan, (targets, metadata)),
             ("training_plan", _write_training_plan, (metadata, summary)),
@@ -290,7 +291,7 @@ def export(database: Path, out_dir: Path, metadata: dict[str, Any], formats: lis
     if "MARKDOWN" in formats:
         started = time.time()
         (out_dir / "routing_plan" / "routing_plan.md").write_text(routing_plan_markdown(light), encoding="utf-8")
-        training_light = {"metadata": metadata, "summary": summary, "jobs": _first_jobs(database)}
+        training_light = {"metadata": metadata, "summary": summary, "jobs": first_jobs}
         (out_dir / "training_plan" / "training_plan.md").write_text(
             training_plan_markdown(training_light), encoding="utf-8")
         written += [out_dir / "routing_plan" / "routing_plan.md", out_dir / "training_plan" / "training_plan.md"]
@@ -298,11 +299,11 @@ def export(database: Path, out_dir: Path, metadata: dict[str, Any], formats: lis
     return written, light, summary
 
 
-def _first_jobs(database: Path) -> list[dict[str, Any]]:
-    with duckdb.connect(str(database), read_only=True) as connection:
-        rows = connection.execute(
-            f"select {JOB_JSON} from training_plan order by plan_position limit {MARKDOWN_DETAIL_LIMIT + 1}"
-        ).fetchall()
+def _first_jobs(connection: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The jobs the Markdown report lists (one more than it shows, so it can say there are more)."""
+    rows = connection.execute(
+        f"select {JOB_JSON} from training_plan order by plan_position limit {MARKDOWN_DETAIL_LIMIT + 1}"
+    ).fetchall()
     return [json.loads(row[0]) for row in rows]
 
 
