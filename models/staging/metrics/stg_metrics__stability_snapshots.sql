@@ -2,8 +2,8 @@
 -- taken from its path (<target>/stability/<universe>/<file>.json under the
 -- metrics directory, or <target>/<universe>/<file>.json under stability_dir)
 -- and the feature ranking typed. `problem` holds the first thing wrong, or null.
--- A large run has ~280k of these files, so each document and each list is
--- parsed once, into a column, and the checks read the columns.
+-- Each list is parsed once, into a column, and the checks read the columns;
+-- the whole-file checks are the shared json_file_problem.
 
 {%- set fields = ['run_id', 'created_at', 'method', 'features', 'importances'] %}
 {%- set target_segment = -3 if var('stability_dir', env_var('ROUTER_STABILITY_DIR', '')) else -4 %}
@@ -36,7 +36,6 @@ documents_parsed as (
 
     select
         *,
-        case when is_valid_json then {{ json_type_of('content') }} end as document_type,
         case when is_valid_json then {{ json_object_fields('content', fields) }} end as fields
     from files
 
@@ -46,7 +45,6 @@ lists_parsed as (
 
     select
         *,
-        case when document_type = 'OBJECT' then {{ json_has_duplicate_keys('content') }} end as has_duplicate_keys,
         {{ json_type_of('fields.features') }} as features_type,
         {{ json_type_of('fields.importances') }} as importances_type,
         case
@@ -68,33 +66,28 @@ files_checked as (
 
     select
         *,
-        case
-            when trim(content) = ''
-                then 'is empty; expected {{ what }}'
-            when not is_valid_json
-                then 'is not valid JSON (truncated or malformed); expected {{ what }}'
-            when document_type <> 'OBJECT'
-                then 'holds a JSON ' || lower(document_type) || ' where {{ what }} belongs'
-            when has_duplicate_keys
-                then 'repeats a key at its top level'
-            when features_type is distinct from 'ARRAY'
-                then '"features" must be a list of feature names'
-            when not features_are_text or {{ list_has_nulls('feature_list') }}
-                then '"features" must be a list of strings; it holds something else'
-            when {{ list_length('feature_list') }} = 0
-                then '"features" is empty'
-            when {{ list_has_duplicates('feature_list') }}
-                then '"features" names a feature twice'
-            when importances_type is null or importances_type = 'NULL'
-                then null
-            when importances_type <> 'ARRAY' or not importances_are_numbers or {{ list_has_nulls('importance_list') }}
-                then '"importances" must be a list of numbers'
-            when {{ list_has_non_finite('importance_list') }}
-                then '"importances" holds NaN or Infinity'
-            when {{ list_length('importance_list') }} <> {{ list_length('feature_list') }}
-                then '"importances" has ' || {{ list_length('importance_list') }}
-                    || ' values but "features" has ' || {{ list_length('feature_list') }}
-        end as structure_problem
+        coalesce(
+            {{ json_file_problem('content', what) }},
+            case
+                when features_type is distinct from 'ARRAY'
+                    then '"features" must be a list of feature names'
+                when not features_are_text or {{ list_has_nulls('feature_list') }}
+                    then '"features" must be a list of strings; it holds something else'
+                when {{ list_length('feature_list') }} = 0
+                    then '"features" is empty'
+                when {{ list_has_duplicates('feature_list') }}
+                    then '"features" names a feature twice'
+                when importances_type is null or importances_type = 'NULL'
+                    then null
+                when importances_type <> 'ARRAY' or not importances_are_numbers or {{ list_has_nulls('importance_list') }}
+                    then '"importances" must be a list of numbers'
+                when {{ list_has_non_finite('importance_list') }}
+                    then '"importances" holds NaN or Infinity'
+                when {{ list_length('importance_list') }} <> {{ list_length('feature_list') }}
+                    then '"importances" has ' || {{ list_length('importance_list') }}
+                        || ' values but "features" has ' || {{ list_length('feature_list') }}
+            end
+        ) as structure_problem
     from lists_parsed
 
 ),
