@@ -10,6 +10,7 @@ memory stays bounded. The Markdown reports and the [ROUTER] summary come from a
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -142,7 +143,14 @@ def _json_text(value: Any) -> str:
 
 
 def _yaml_flow(json_text: str) -> str:
+    if json_text.isascii():  # O(1) in CPython; every unsafe character is outside ASCII
+        return json_text
     return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
+
+
+# A symbol's key in each format; symbols repeat across targets (3,000 names for 600k decisions).
+_json_key = functools.lru_cache(maxsize=65_536)(_json_text)
+_yaml_key = functools.lru_cache(maxsize=65_536)(fast_yaml.scalar)
 
 
 def _yaml_block(mapping: dict[str, Any], indent: int) -> str:
@@ -177,15 +185,18 @@ def _write_routing_plan(connection: duckdb.DuckDBPyConnection, targets: dict[str
         if yaml_out:
             yaml_out.write(f"  {fast_yaml.scalar(name)}:\n" + _yaml_block(parts, 4))
         first = True
+        json_lines: list[str] = []
+        yaml_lines: list[str] = []
         while pending is not None and pending[0] == name:
             _, symbol, decision = pending
-            if json_out:
-                json_out.write(("," if not first else "") + f"\n        {_json_text(symbol)}: {decision}")
-            if yaml_out:
-                yaml_out.write(("    symbols:\n" if first else "") + f"      {fast_yaml.scalar(symbol)}: "
-                               f"{_yaml_flow(decision)}\n")
+            json_lines.append(f"\n        {_json_key(symbol)}: {decision}")
+            yaml_lines.append(f"      {_yaml_key(symbol)}: {_yaml_flow(decision)}\n")
             first = False
             pending = next(decisions, None)
+        if json_out:
+            json_out.write(",".join(json_lines))
+        if yaml_out and yaml_lines:
+            yaml_out.write("    symbols:\n" + "".join(yaml_lines))
         if json_out:
             json_out.write("\n      }\n    }" if not first else "}\n    }")
         if yaml_out and first:
