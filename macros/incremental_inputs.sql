@@ -44,3 +44,35 @@
             and listed.file_modified_at = {{ this }}.file_modified_at
     )
 {%- endmacro %}
+
+
+{#-
+    One row per (target, universe) of snapshot files, with a digest of the set
+    (every file's path and content hash): int_stability_pairs_compared compares
+    a universe again only when this digest (or top_k) changed.
+-#}
+{% macro snapshot_set_fingerprints(snapshots) -%}
+    select
+        target_name,
+        universe,
+        {{ text_set_digest("file_path || '|' || coalesce(content_hash, '')") }} as snapshot_set_hash
+    from {{ snapshots }}
+    group by target_name, universe
+{%- endmacro %}
+
+
+{% macro delete_stale_snapshot_pairs() -%}
+    delete from {{ this }}
+    where not exists (
+        select 1
+        from (
+            {{ snapshot_set_fingerprints(
+                '(select * from ' ~ ref('int_stability_snapshots_loaded') ~ ' where problem is null)'
+            ) }}
+        ) as current_sets
+        where
+            current_sets.target_name = {{ this }}.target_name
+            and current_sets.universe = {{ this }}.universe
+            and current_sets.snapshot_set_hash = {{ this }}.snapshot_set_hash
+    )
+{%- endmacro %}

@@ -121,3 +121,16 @@
 {% macro duckdb__first_unlisted_status(entries, allowed) -%}
     list_filter({{ entries }}, lambda e: e.status is null or e.status not in {{ sql_in_list(allowed) }})[1]
 {%- endmacro %}
+
+
+{#- Aggregate: an order-independent digest of a group's text values (md5 of the sorted values) -#}
+{% macro text_set_digest(expr) %}{{ return(adapter.dispatch('text_set_digest', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__text_set_digest(expr) %}{{ _not_ported('text_set_digest') }}{% endmacro %}
+{% macro duckdb__text_set_digest(expr) %}md5(string_agg({{ expr }}, chr(10) order by {{ expr }})){% endmacro %}
+
+
+{#- A time given as microseconds since the Unix epoch, as a timestamp with time zone
+    equal to what the engine's file reader reports as a file's modification time -#}
+{% macro timestamptz_from_epoch_us(expr) %}{{ return(adapter.dispatch('timestamptz_from_epoch_us', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__timestamptz_from_epoch_us(expr) %}{{ _not_ported('timestamptz_from_epoch_us') }}{% endmacro %}
+{% macro duckdb__timestamptz_from_epoch_us(expr) %}timezone('UTC', make_timestamp({{ expr }})){% endmacro %}

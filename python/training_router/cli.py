@@ -34,7 +34,8 @@ from .plan_files import (
     inputs_hash,
     promote,
     remove_quietly,
-    unreadable_input_files,
+    scan_input_files,
+    write_input_listing,
 )
 from .streaming_export import export
 from .summary import summary_lines
@@ -127,9 +128,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise NoCandidatesError(
             f"none of the targets named with --targets ({', '.join(requested_targets)}) has a folder in {metrics_dir}"
         )
-    unreadable = unreadable_input_files(metrics_dir, stability_dir, targets)
-    if unreadable:
-        raise InputError(format_problems(unreadable), unreadable)
+    scan = scan_input_files(metrics_dir, stability_dir, targets)
+    if scan.problems:
+        raise InputError(format_problems(scan.problems), scan.problems)
     timeline.record("config_and_discovery", started, time.time())
 
     dbt_vars = {
@@ -141,6 +142,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "training_plan": config["training_plan"],
     }
     work_dir = plan_output / ".router"
+    # one path for every run (runs hold the lock), so that it does not defeat dbt's partial parsing
+    dbt_vars["input_listing"] = str(work_dir / "input_files.jsonl")
     build_id = f"build-{os.getpid()}"
     build_database = database.parent / f".{database.name}.{build_id}"
     staging = work_dir / build_id
@@ -150,6 +153,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             remove_quietly(leftover)
         try:
             staging.mkdir(parents=True, exist_ok=True)
+            write_input_listing(scan, Path(dbt_vars["input_listing"]))
             remove_quietly(build_database)
             with timeline.span("copy_previous_database"):
                 reused = seed_from_previous(database, build_database, args.full_refresh)

@@ -17,7 +17,14 @@ import duckdb
 from .project import dbt_project_dir
 
 BUILD_INFO_TABLE = "router_build_info"
-LOADING_CODE = ("models/staging", "models/intermediate/loaded", "macros", "dbt_project.yml")
+# Everything that builds an incremental (kept) model.
+LOADING_CODE = (
+    "models/staging",
+    "models/intermediate/loaded",
+    "models/intermediate/int_stability_pairs_compared.sql",
+    "macros",
+    "dbt_project.yml",
+)
 
 
 def loading_code_fingerprint() -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -68,42 +70,106 @@ def inputs_hash(database: Path, roots: list[Path], targets: Iterable[str]) -> st
     return outer.hexdigest()
 
 
-def unreadable_input_files(
-    metrics_dir: Path, stability_dir: Path | None, targets: Iterable[str]
-) -> list[tuple[str, str]]:
-    """Input files the JSON reader would silently skip: dangling links, folders, unreadable files.
+TARGET_FILES = (
+    ("model_metadata.json", "model_metadata"),
+    ("target_confidence.json", "target_confidence"),
+    ("leakage.json", "leakage"),
+)
 
-    DuckDB's file globbing passes over a dangling symbolic link, so a missing
-    leakage.json behind one would otherwise go unnoticed (a wrong plan)."""
-    problems: list[tuple[str, str]] = []
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input file as DuckDB's read_text would see it: size in bytes, mtime in µs since the epoch."""
+
+    input_kind: str
+    file_path: str
+    file_size: int
+    file_modified_us: int
+
+
+@dataclass
+class InputScan:
+    """Every input file present now (all target folders), and the problems found in the selected targets."""
+
+    files: list[InputFile] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _subfolders(path: str) -> list[os.DirEntry[str]]:
+    try:
+        return [entry for entry in os.scandir(path) if entry.is_dir()]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def scan_input_files(metrics_dir: Path, stability_dir: Path | None, targets: Iterable[str]) -> InputScan:
+    """One walk over the inputs: the listing the loaded layer compares with (the files the
+    source globs of models/staging/metrics/_metrics__sources.yml match, with the size and
+    modification time DuckDB reports), and the files the JSON reader would silently skip
+    in the selected targets: dangling links, folders, unreadable files.
+
+    The listing follows DuckDB's globbing, checked by tests/python/test_input_listing.py:
+    every folder (hidden ones too, links followed), every regular file or link to one;
+    dangling links and folders named *.json are not input files. DuckDB's glob passes over
+    a dangling symbolic link, so a missing leakage.json behind one would otherwise go
+    unnoticed (a wrong plan): those are problems."""
+    scan = InputScan()
+    selected = set(targets)
 
     def check(path: str, is_dir: bool) -> None:
         if is_dir:
-            problems.append((path, "is a folder where a JSON file belongs"))
+            scan.problems.append((path, "is a folder where a JSON file belongs"))
         elif not os.path.exists(path):
-            problems.append((path, "is a link to a file that does not exist"))
+            scan.problems.append((path, "is a link to a file that does not exist"))
         elif not os.access(path, os.R_OK):
-            problems.append((path, "cannot be read (permission denied)"))
+            scan.problems.append((path, "cannot be read (permission denied)"))
 
-    for target in targets:
-        folder = os.path.join(metrics_dir, target)
-        for name in ("model_metadata.json", "target_confidence.json", "leakage.json"):
-            path = os.path.join(folder, name)
-            if os.path.lexists(path) and not os.path.isfile(path):
+    def add(kind: str, path: str, stat: os.stat_result) -> None:
+        scan.files.append(InputFile(kind, path, stat.st_size, stat.st_mtime_ns // 1000))
+
+    for folder in _subfolders(str(metrics_dir)):
+        for name, kind in TARGET_FILES:
+            path = os.path.join(folder.path, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                stat = None
+            if stat is not None and os.path.isfile(path):
+                add(kind, path, stat)
+            if folder.name in selected and os.path.lexists(path) and (stat is None or not os.path.isfile(path)
+                                                                     or not os.access(path, os.R_OK)):
                 check(path, os.path.isdir(path))
-            elif os.path.isfile(path) and not os.access(path, os.R_OK):
-                check(path, False)
-        snapshots = os.path.join(stability_dir, target) if stability_dir else os.path.join(folder, "stability")
-        if not os.path.isdir(snapshots):
-            continue
-        for universe in os.scandir(snapshots):
-            if not universe.is_dir():
-                continue
+    snapshot_roots = (
+        [(entry.name, entry.path) for entry in _subfolders(str(stability_dir))]
+        if stability_dir
+        else [(entry.name, os.path.join(entry.path, "stability")) for entry in _subfolders(str(metrics_dir))]
+    )
+    for target, root in snapshot_roots:
+        for universe in _subfolders(root):
             for entry in os.scandir(universe.path):
-                suspicious = entry.is_symlink() or entry.is_dir(follow_symlinks=False)
-                if entry.name.endswith(".json") and suspicious and (entry.is_dir() or not os.path.exists(entry.path)):
+                if not entry.name.endswith(".json"):
+                    continue
+                if entry.is_file():
+                    try:
+                        add("stability_snapshot", entry.path, entry.stat())
+                    except FileNotFoundError:  # removed since the folder was read
+                        continue
+                elif target in selected:
                     check(entry.path, entry.is_dir())
-    return sorted(problems)
+    scan.problems.sort()
+    return scan
+
+
+def write_input_listing(scan: InputScan, listing: Path) -> None:
+    """The listing as JSON lines, read by the source `router.input_listing`."""
+    with listing.open("w", encoding="utf-8") as out:
+        for f in scan.files:
+            out.write(json.dumps({
+                "input_kind": f.input_kind,
+                "file_path": f.file_path,
+                "file_size": f.file_size,
+                "file_modified_us": f.file_modified_us,
+            }) + "\n")
 
 
 def generated_at() -> str:

@@ -39,6 +39,10 @@ def test_rerouting_after_input_changes_equals_a_full_refresh(tmp_path: Path) -> 
     meta.write_text(meta.read_text().replace(SWING, "y_new_target_10m"))
     removed = sorted((metrics / PEAK / "stability" / "ALL").glob("*.json"))[0]
     removed.unlink()
+    changed = sorted((metrics / SWING / "stability" / "TSLA").glob("*.json"))[-1]
+    snapshot = json.loads(changed.read_text())
+    snapshot["importances"] = list(reversed(snapshot["importances"]))
+    changed.write_text(json.dumps(snapshot))
 
     incremental = run_router(metrics, out)
     assert incremental.returncode == 0, incremental.stderr
@@ -57,6 +61,49 @@ def test_rerouting_after_input_changes_equals_a_full_refresh(tmp_path: Path) -> 
     full = run_router(metrics, tmp_path / "FULL", "--full-refresh")
     assert full.returncode == 0, full.stderr
     assert _artifacts(out) == _artifacts(tmp_path / "FULL")
+    assert _stability(out) == _stability(tmp_path / "FULL")
+
+
+def _stability(out: Path) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(out / "routing.duckdb"), read_only=True) as connection:
+        return connection.execute("select * from stability_metrics order by all").fetchall()
+
+
+def _overlap(out: Path, universe: str) -> float:
+    with duckdb.connect(str(out / "routing.duckdb"), read_only=True) as connection:
+        row = connection.execute(
+            "select overlap from int_stability_pairs_compared"
+            " where target_name = ? and universe = ? and snapshot_number = 2",
+            [SWING, universe],
+        ).fetchone()
+    assert row is not None
+    return float(row[0])
+
+
+def test_snapshot_pairs_are_compared_again_only_when_their_files_or_top_k_change(tmp_path: Path) -> None:
+    out = tmp_path / "METRICS"
+    assert run_router(EXAMPLE, out).returncode == 0
+    computed = _overlap(out, "TSLA")
+    # Mark a stored comparison: a run that does not recompute it keeps the mark.
+    with duckdb.connect(str(out / "routing.duckdb")) as connection:
+        connection.execute(
+            "update int_stability_pairs_compared set overlap = 0.123"
+            " where target_name = ? and universe = 'TSLA' and snapshot_number = 2",
+            [SWING],
+        )
+    other_thresholds = tmp_path / "thresholds.yaml"
+    other_thresholds.write_text("routing:\n  min_sample_size: {symbol: 1500}\n")
+    assert run_router(EXAMPLE, out, "--routing-config", str(other_thresholds)).returncode == 0
+    assert _overlap(out, "TSLA") == 0.123
+
+    other_top_k = tmp_path / "top_k.yaml"
+    other_top_k.write_text("routing:\n  stability_classification: {top_k: 5}\n")
+    again = run_router(EXAMPLE, out, "--routing-config", str(other_top_k))
+    assert again.returncode == 0, again.stderr
+    assert _overlap(out, "TSLA") not in (0.123, computed)
+    full = run_router(EXAMPLE, tmp_path / "FULL", "--routing-config", str(other_top_k), "--full-refresh")
+    assert full.returncode == 0, full.stderr
+    assert _stability(out) == _stability(tmp_path / "FULL")
 
 
 def test_unchanged_inputs_are_not_parsed_again(tmp_path: Path) -> None:

@@ -1,6 +1,33 @@
 -- Every input file present now, with its size and modification time but not its
--- content (DuckDB reads no file body for these columns): what the loaded layer
--- compares with what it holds to find new, changed and removed files.
+-- content: what the loaded layer compares with what it holds to find new,
+-- changed and removed files. From the CLI's listing when it passes one (var
+-- `input_listing`), else from the source globs themselves (DuckDB reads no file
+-- body for these columns, but opens every file).
+
+{%- if var('input_listing', '') %}
+
+with
+
+listing as (
+
+    select * from {{ source('router', 'input_listing') }}
+
+),
+
+final as (
+
+    select
+        input_kind,
+        file_path,
+        file_size,
+        {{ timestamptz_from_epoch_us('file_modified_us') }} as file_modified_at
+    from listing
+
+)
+
+select * from final
+
+{%- else %}
 
 with
 
@@ -52,3 +79,5 @@ final as (
 )
 
 select * from final
+
+{%- endif %}
