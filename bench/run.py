@@ -195,6 +195,7 @@ def main() -> int:
         subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--scale", args.scale,
                         "--out", str(data)], check=True)
     work = args.work or Path(tempfile.mkdtemp(prefix=f"router-bench-{args.scale}-"))
+    work.mkdir(parents=True, exist_ok=True)
     out = work / "METRICS"
     reroute_config = work / "reroute.yaml"
     reroute_config.write_text("routing:\n  min_sample_size: {symbol: 1500}\n  symbol: {strong_score: 0.62}\n")
