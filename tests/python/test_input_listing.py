@@ -55,7 +55,8 @@ def _duckdb_listing(metrics: Path, stability_dir: Path | None) -> set[tuple[str,
     query = " union all ".join(
         [f"select '{kind}', filename, size, epoch_us(last_modified) from read_text('{glob}')"
          for kind, glob in globs.items()]
-        + [f"select 'stability_snapshot', filename, size, epoch_us(last_modified) from read_text('{snapshot_root}{half}/*.json')"
+        + [f"select 'stability_snapshot', filename, size, epoch_us(last_modified)"
+           f" from read_text('{snapshot_root}{half}/*.json')"
            for half in ("[A-M]*", "[!A-M]*")]
     )
     with duckdb.connect() as connection:
