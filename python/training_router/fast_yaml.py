@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_./-]*$")
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*")  # used with fullmatch: "$" also matches before a final newline
 _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 # characters PyYAML refuses in a stream, or reads as line breaks, escaped in quoted scalars
 _UNSAFE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -44,7 +44,7 @@ def scalar(value: Any) -> str:
             text = f"{mantissa}.0e{exponent}"
         return text
     text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _RESERVED:
+    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED:
         return text
     return _UNSAFE.sub(_escape, json.dumps(text, ensure_ascii=False))
 

@@ -33,3 +33,9 @@ def test_floats_keep_their_type() -> None:
     text = fast_yaml.dumps(document)
     assert yaml.safe_load(text) == document
     assert "1.0e-05" in text
+
+
+def test_a_trailing_newline_is_kept() -> None:
+    # found by test_round_trip: a plain-scalar regex ending in "$" also matched "A\n"
+    for text in ("A\n", "name\n\n", "\n"):
+        assert yaml.safe_load(fast_yaml.dumps({"k": text, text: 1})) == {"k": text, text: 1}
