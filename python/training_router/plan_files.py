@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import time
 from collections.abc import Iterable, Iterator
@@ -124,25 +125,26 @@ def scan_input_files(metrics_dir: Path, stability_dir: Path | None, targets: Ite
         elif not os.access(path, os.R_OK):
             scan.problems.append((path, "cannot be read (permission denied)"))
 
-    def add(kind: str, path: str, stat: os.stat_result) -> None:
-        scan.files.append(InputFile(kind, path, stat.st_size, stat.st_mtime_ns // 1000))
+    def add(kind: str, path: str, status: os.stat_result) -> None:
+        scan.files.append(InputFile(kind, path, status.st_size, status.st_mtime_ns // 1000))
 
-    for folder in _subfolders(str(metrics_dir)):
+    target_folders = _subfolders(str(metrics_dir))
+    for folder in target_folders:
         for name, kind in TARGET_FILES:
             path = os.path.join(folder.path, name)
             try:
-                stat = os.stat(path)
+                status = os.stat(path)  # follows links, as the reader does
             except OSError:
-                stat = None
-            if stat is not None and os.path.isfile(path):
-                add(kind, path, stat)
-            if folder.name in selected and os.path.lexists(path) and (stat is None or not os.path.isfile(path)
-                                                                     or not os.access(path, os.R_OK)):
-                check(path, os.path.isdir(path))
+                status = None
+            is_file = status is not None and stat.S_ISREG(status.st_mode)
+            if is_file and status is not None:
+                add(kind, path, status)
+            if folder.name in selected and (not is_file or not os.access(path, os.R_OK)) and os.path.lexists(path):
+                check(path, status is not None and stat.S_ISDIR(status.st_mode))
     snapshot_roots = (
         [(entry.name, entry.path) for entry in _subfolders(str(stability_dir))]
         if stability_dir
-        else [(entry.name, os.path.join(entry.path, "stability")) for entry in _subfolders(str(metrics_dir))]
+        else [(entry.name, os.path.join(entry.path, "stability")) for entry in target_folders]
     )
     for target, root in snapshot_roots:
         for universe in _subfolders(root):
