@@ -3,7 +3,7 @@
     dbt_project.yml (var `routing_defaults`) with the user's `routing` and
     `training_plan` vars deep-merged over them. The Python CLI validates a
     user's routing_config.yaml before any SQL runs and passes it in as those
-    two vars; `dbt build` alone uses the defaults.
+    two settings (see run_var); `dbt build` alone uses the defaults.
 #}
 
 {% macro _deep_merge(base, override) %}
@@ -22,11 +22,28 @@
 {% endmacro %}
 
 
+{#-
+    A run setting that is a value rather than a path: the dbt var when one is given
+    (`dbt build --vars ...`), else the JSON in environment variable ROUTER_<NAME>,
+    else `default`. The CLI passes its settings this second way: dbt re-parses the
+    whole project when any --vars value changes, but only the files that read an
+    environment variable when that variable changes (docs/DESIGN.md, "Parsing").
+-#}
+{% macro run_var(name, default) %}
+    {%- set given = var(name, none) -%}
+    {%- if given is not none -%}
+        {{ return(given) }}
+    {%- endif -%}
+    {%- set from_env = env_var('ROUTER_' ~ (name | upper), '') -%}
+    {{ return(fromjson(from_env) if from_env else default) }}
+{% endmacro %}
+
+
 {% macro routing_config() %}
     {%- set defaults = var('routing_defaults') -%}
     {%- set effective = {
-        'routing': _deep_merge(defaults['routing'], var('routing', {})),
-        'training_plan': _deep_merge(defaults['training_plan'], var('training_plan', {})),
+        'routing': _deep_merge(defaults['routing'], run_var('routing', {})),
+        'training_plan': _deep_merge(defaults['training_plan'], run_var('training_plan', {})),
     } -%}
     {{ return(effective) }}
 {% endmacro %}

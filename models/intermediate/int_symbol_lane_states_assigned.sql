@@ -5,7 +5,7 @@
 
 {%- set routing = cfg('routing') %}
 {%- set allowlist = routing['stability_allowlist']['symbol'] %}
-{%- set selected_symbols = var('symbols', []) or [] %}
+{%- set selected_symbols = run_var('symbols', []) or [] %}
 
 with
 

@@ -3,7 +3,7 @@
 -- (`--targets`). Named targets without a folder are reported by the CLI.
 -- depends_on: {{ ref('int_input_problems_collected') }}
 
-{%- set selected_targets = var('targets', []) or [] %}
+{%- set selected_targets = run_var('targets', []) or [] %}
 
 with
 

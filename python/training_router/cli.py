@@ -23,7 +23,7 @@ from typing import Any
 
 from . import __version__
 from .config import config_hash, load_config_file
-from .dbt_runner import check_build, format_problems, run_dbt
+from .dbt_runner import RunSettings, check_build, format_problems, run_dbt
 from .errors import InputError, NoCandidatesError, RouterError, UsageError
 from .loaded_layer import record_loaded_layer, seed_from_previous
 from .plan_files import (
@@ -133,19 +133,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise InputError(format_problems(scan.problems), scan.problems)
     timeline.record("config_and_discovery", started, time.time())
 
-    dbt_vars = {
-        "metrics_dir": str(metrics_dir),
-        "stability_dir": str(stability_dir) if stability_dir else "",
-        "targets": targets if requested_targets else [],
-        "symbols": requested_symbols,
-        "routing": config["routing"],
-        "training_plan": config["training_plan"],
-    }
     work_dir = plan_output / ".router"
-    # one path for every run (runs hold the lock), so that it does not defeat dbt's partial parsing
-    dbt_vars["input_listing"] = str(work_dir / "input_files.jsonl")
+    settings = RunSettings(
+        metrics_dir=metrics_dir,
+        stability_dir=stability_dir,
+        # one path for every run (runs hold the lock), so that it does not defeat dbt's partial parsing
+        input_listing=work_dir / "input_files.jsonl",
+        targets=targets if requested_targets else [],
+        symbols=requested_symbols,
+        routing=config["routing"],
+        training_plan=config["training_plan"],
+    )
     build_id = f"build-{os.getpid()}"
-    build_database = database.parent / f".{database.name}.{build_id}"
+    # a folder per run beside the database (promote is a rename), the file in it always
+    # named the same: dbt's profile sees one path text on every run (see dbt_runner)
+    build_folder = database.parent / f".{database.name}.{build_id}"
+    build_database = build_folder / "build.duckdb"
     staging = work_dir / build_id
     with exclusive_lock(plan_output / ".router.lock", args.lock_timeout):
         # leftovers of runs that were killed: nobody else uses them while we hold the lock
@@ -153,13 +156,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             remove_quietly(leftover)
         try:
             staging.mkdir(parents=True, exist_ok=True)
-            write_input_listing(scan, Path(dbt_vars["input_listing"]))
-            remove_quietly(build_database)
+            build_folder.mkdir()
+            write_input_listing(scan, settings.input_listing)
             with timeline.span("copy_previous_database"):
                 reused = seed_from_previous(database, build_database, args.full_refresh)
             with timeline.span("dbt_build"):
                 command = ["build", "--exclude", "test_type:unit"] + ([] if reused else ["--full-refresh"])
-                result = run_dbt(command, database=build_database, work_dir=work_dir, dbt_vars=dbt_vars)
+                result = run_dbt(command, database=build_database, work_dir=work_dir, settings=settings)
             check_build(result, build_database)
 
             inputs_started = time.time()
@@ -196,8 +199,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         + [(build_database, database)])
         finally:
             remove_quietly(staging)
-            remove_quietly(build_database)
-            remove_quietly(Path(str(build_database) + ".wal"))
+            remove_quietly(build_folder)
     timeline.record("total", started, time.time())
     return {
         "routing_plan": light,

@@ -5,14 +5,24 @@ connection (and the database file's lock) for the life of the process, and a
 second in-process invoke can read stale data (see DBT_DUCKDB_NOTES.md). dbt's
 target/ and logs/ go to directories the caller chooses, never into the
 project, so an installed copy and concurrent runs stay clean.
+
+The CLI's settings reach dbt as environment variables, not ``--vars``: dbt
+re-parses the whole project (~4 s) whenever a var changes, but after a change
+of environment variable only the files that read it. For the same reason a
+run in a new output location starts from the last run's saved parse (a copy
+kept in the user's cache directory); dbt checks that file itself and parses
+in full when it does not match.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,6 +36,76 @@ from .errors import DbtError, InputError, InvariantError
 from .project import dbt_project_dir
 
 INPUT_PROBLEMS_MODEL = "int_input_problems_collected"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What one routing run tells the dbt project (read by the project's sources and
+    by the macro ``run_var``; a ``--vars`` value of the same name would win)."""
+
+    metrics_dir: Path
+    stability_dir: Path | None
+    input_listing: Path
+    targets: list[str]
+    symbols: list[str]
+    routing: dict[str, Any]
+    training_plan: dict[str, Any]
+
+    def environment(self) -> dict[str, str]:
+        """Every setting, always set, so that a variable left in the user's shell never leaks in."""
+        return {
+            "ROUTER_METRICS_DIR": str(self.metrics_dir),
+            "ROUTER_STABILITY_DIR": str(self.stability_dir) if self.stability_dir else "",
+            "ROUTER_INPUT_LISTING": str(self.input_listing),
+            "ROUTER_TARGETS": json.dumps(self.targets),
+            "ROUTER_SYMBOLS": json.dumps(self.symbols),
+            "ROUTER_ROUTING": json.dumps(self.routing, sort_keys=True),
+            "ROUTER_TRAINING_PLAN": json.dumps(self.training_plan, sort_keys=True),
+        }
+
+
+def parse_cache_file() -> Path | None:
+    """Where the last saved dbt parse of this project is kept between output locations:
+    $ROUTER_CACHE_DIR (empty: no cache), else $XDG_CACHE_HOME/training_router, else
+    ~/.cache/training_router. One file per project directory."""
+    configured = os.environ.get("ROUTER_CACHE_DIR")
+    if configured is not None:
+        if not configured:
+            return None
+        cache = Path(configured)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        cache = (Path(xdg) if xdg else Path.home() / ".cache") / "training_router"
+    project = hashlib.sha256(str(dbt_project_dir()).encode()).hexdigest()[:16]
+    return cache / f"dbt-parse-{project}.msgpack"
+
+
+def _seed_saved_parse(target_path: Path, cached: Path | None) -> None:
+    """A new output location starts from the cached parse; best effort, dbt validates it."""
+    saved = target_path / PARTIAL_PARSE_FILE
+    if cached is None or saved.exists() or not cached.is_file():
+        return
+    try:
+        target_path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, saved)
+    except OSError:
+        pass
+
+
+def _keep_saved_parse(target_path: Path, cached: Path | None) -> None:
+    """Publish this run's parse to the cache, atomically (a concurrent run reads the old one)."""
+    saved = target_path / PARTIAL_PARSE_FILE
+    if cached is None or not saved.is_file():
+        return
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(saved, partial)
+        os.replace(partial, cached)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 @dataclass
@@ -43,10 +123,14 @@ def run_dbt(
     *,
     database: Path,
     work_dir: Path,
-    dbt_vars: dict[str, Any],
+    settings: RunSettings | None = None,
+    dbt_vars: dict[str, Any] | None = None,
     threads: int | None = None,
 ) -> DbtResult:
-    """Run ``dbt <command>`` against ``database``; dbt's files go under work_dir."""
+    """Run ``dbt <command>`` against ``database``; dbt's files go under work_dir.
+
+    ``settings`` are passed as environment variables (the CLI's way), ``dbt_vars``
+    as ``--vars`` (the way a user of bare dbt would)."""
     project = dbt_project_dir()
     target_path = work_dir / "dbt-target"
     log_path = work_dir / "dbt-logs"
@@ -56,14 +140,21 @@ def run_dbt(
     env = dict(os.environ)
     env.update(
         {
-            "ROUTER_DATABASE": str(database),
+            # relative to dbt's working directory, the database's folder: dbt hashes the
+            # profile's values, this path included, and parses the whole project again
+            # when the hash changes, so a build folder per run must not change the text
+            "ROUTER_DATABASE": database.name,
             "DBT_PROFILES_DIR": str(project),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DBT_PARTIAL_PARSE": "true",
         }
     )
+    if settings is not None:
+        env.update(settings.environment())
     if threads is not None:
         env["ROUTER_DBT_THREADS"] = str(threads)
+    cached_parse = parse_cache_file()
+    _seed_saved_parse(target_path, cached_parse)
     argv = [
         sys.executable,
         "-c",
@@ -75,13 +166,13 @@ def run_dbt(
         str(target_path),
         "--log-path",
         str(log_path),
-        "--vars",
-        json.dumps(dbt_vars),
+        *(["--vars", json.dumps(dbt_vars)] if dbt_vars else []),
     ]
     completed = subprocess.run(
-        argv, cwd=work_dir, env=env, capture_output=True, text=True, check=False,
+        argv, cwd=database.parent, env=env, capture_output=True, text=True, check=False,
         preexec_fn=_die_with_parent,
     )
+    _keep_saved_parse(target_path, cached_parse)
     result = DbtResult(returncode=completed.returncode, output=completed.stdout + completed.stderr)
     if run_results.is_file():
         payload = json.loads(run_results.read_text(encoding="utf-8"))

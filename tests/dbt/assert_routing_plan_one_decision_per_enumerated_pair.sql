@@ -5,7 +5,7 @@
 -- any, exactly those symbols for every selected target.
 -- Returns one row per offending pair.
 
-{%- set selected_symbols = var('symbols', []) or [] %}
+{%- set selected_symbols = run_var('symbols', []) or [] %}
 
 with
 

@@ -17,6 +17,12 @@ EXAMPLE = REPO / "examples" / "metrics"
 FIXTURES = REPO / "tests" / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The runs of this session share one saved dbt parse, kept out of the user's cache."""
+    os.environ["ROUTER_CACHE_DIR"] = str(tmp_path_factory.mktemp("router-cache"))
+
+
 @dataclass
 class Run:
     returncode: int

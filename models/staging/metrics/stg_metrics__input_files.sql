@@ -1,10 +1,10 @@
 -- Every input file present now, with its size and modification time but not its
 -- content: what the loaded layer compares with what it holds to find new,
 -- changed and removed files. From the CLI's listing when it passes one (var
--- `input_listing`), else from the source globs themselves (DuckDB reads no file
--- body for these columns, but opens every file).
+-- `input_listing`, else env ROUTER_INPUT_LISTING), else from the source globs
+-- themselves (DuckDB reads no file body for these columns, but opens every file).
 
-{%- if var('input_listing', '') %}
+{%- if var('input_listing', env_var('ROUTER_INPUT_LISTING', '')) %}
 
 with
 
