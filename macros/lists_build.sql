@@ -53,3 +53,25 @@
 {% macro list_concat_all(lists) %}{{ return(adapter.dispatch('list_concat_all', 'training_router')(lists)) }}{% endmacro %}
 {% macro default__list_concat_all(lists) %}{{ _not_ported('list_concat_all') }}{% endmacro %}
 {% macro duckdb__list_concat_all(lists) %}list_concat({{ lists | join(', ') }}){% endmacro %}
+
+
+{#- Each element of a list turned by an expression of `element` (which may also read the row's columns) -#}
+{% macro list_map(list_expr, element, expr) %}{{ return(adapter.dispatch('list_map', 'training_router')(list_expr, element, expr)) }}{% endmacro %}
+{% macro default__list_map(list_expr, element, expr) %}{{ _not_ported('list_map') }}{% endmacro %}
+{% macro duckdb__list_map(list_expr, element, expr) -%}
+    list_transform({{ list_expr }}, lambda {{ element }}: {{ expr }})
+{%- endmacro %}
+
+
+{#- Aggregate: a lookup table of key → value as one value (keys unique), read with map_value -#}
+{% macro map_agg(key_expr, value_expr) %}{{ return(adapter.dispatch('map_agg', 'training_router')(key_expr, value_expr)) }}{% endmacro %}
+{% macro default__map_agg(key_expr, value_expr) %}{{ _not_ported('map_agg') }}{% endmacro %}
+{% macro duckdb__map_agg(key_expr, value_expr) -%}
+    map_from_entries(list({'key': {{ key_expr }}, 'value': {{ value_expr }}}))
+{%- endmacro %}
+
+
+{#- The value of a key in a map_agg lookup; null when the key is absent -#}
+{% macro map_value(map_expr, key_expr) %}{{ return(adapter.dispatch('map_value', 'training_router')(map_expr, key_expr)) }}{% endmacro %}
+{% macro default__map_value(map_expr, key_expr) %}{{ _not_ported('map_value') }}{% endmacro %}
+{% macro duckdb__map_value(map_expr, key_expr) %}map_extract_value({{ map_expr }}, {{ key_expr }}){% endmacro %}

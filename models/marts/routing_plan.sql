@@ -53,120 +53,99 @@ coded as (
 
 ),
 
-codes_unnested as (
+catalogue_as_map as (
 
-    select
-        target_name,
-        symbol,
-        {{ unnest_with_position('reason_codes', 'reason_code', 'reason_position') }}
-    from coded
+    select {{ map_agg('reason_code', 'reason_text') }} as reason_text_by_code
+    from reason_catalogue
 
 ),
 
-codes_explained as (
+explained as (
 
-    select
-        codes_unnested.target_name,
-        codes_unnested.symbol,
-        codes_unnested.reason_position,
-        reason_catalogue.reason_text || coalesce(' ' || case codes_unnested.reason_code
-            when 'CS_STRONG' then '(' || {{ reason_number('coded.cs_score') }} || ' >= '
-                || {{ reason_number('coded.cs_strong_score') }} || ', ' || coded.cs_stability || ')'
-            when 'CS_WEAK_BUT_OK' then '(' || {{ reason_number('coded.cs_score') }} || ' >= '
-                || {{ reason_number('coded.cs_min_score') }} || ', ' || coded.cs_stability || ')'
-            when 'CS_EXPERIMENTAL' then '(' || {{ reason_number('coded.cs_score') }} || ' >= '
-                || {{ reason_number('coded.experimental_min_score') }} || ', ' || coded.cs_stability || ')'
-            when 'CS_SAMPLE_TOO_SMALL' then '(' || coded.cs_sample_size || ' < ' || coded.cs_min_sample_size || ')'
-            when 'CS_FAMILIES_FAILED' then '(' || coded.cs_successful_families || ' < '
+    -- each reason code with its catalogue text and the figures behind it, in code order
+    {%- set reason_of_code %}
+        {{ map_value('reason_catalogue.reason_text_by_code', 'reason_code') }} || coalesce(' ' || case reason_code
+            when 'CS_STRONG' then '(' || {{ reason_number('cs_score') }} || ' >= '
+                || {{ reason_number('cs_strong_score') }} || ', ' || cs_stability || ')'
+            when 'CS_WEAK_BUT_OK' then '(' || {{ reason_number('cs_score') }} || ' >= '
+                || {{ reason_number('cs_min_score') }} || ', ' || cs_stability || ')'
+            when 'CS_EXPERIMENTAL' then '(' || {{ reason_number('cs_score') }} || ' >= '
+                || {{ reason_number('experimental_min_score') }} || ', ' || cs_stability || ')'
+            when 'CS_SAMPLE_TOO_SMALL' then '(' || cs_sample_size || ' < ' || cs_min_sample_size || ')'
+            when 'CS_FAMILIES_FAILED' then '(' || cs_successful_families || ' < '
                 || {{ routing['require_min_successful_families'] }} || ')'
-            when 'CS_SCORE_TOO_LOW' then '(' || {{ reason_number('coded.cs_score') }} || ' < '
-                || {{ reason_number('coded.cs_min_score') }} || ')'
-            when 'CS_STABILITY_NOT_ALLOWED' then '(' || coded.cs_stability || ' not in '
+            when 'CS_SCORE_TOO_LOW' then '(' || {{ reason_number('cs_score') }} || ' < '
+                || {{ reason_number('cs_min_score') }} || ')'
+            when 'CS_STABILITY_NOT_ALLOWED' then '(' || cs_stability || ' not in '
                 || {{ sql_string(routing['stability_allowlist']['cross_sectional'] | join(', ')) }} || ')'
-            when 'LOCAL_STRONG' then '(' || {{ reason_number('coded.local_score') }} || ' >= '
-                || {{ reason_number('coded.symbol_strong_score') }} || ', ' || coded.local_stability || ')'
-            when 'LOCAL_WEAK_BUT_OK' then '(' || {{ reason_number('coded.local_score') }} || ' >= '
-                || {{ reason_number('coded.symbol_min_score') }} || ', ' || coded.local_stability || ')'
-            when 'LOCAL_EXPERIMENTAL' then '(' || {{ reason_number('coded.local_score') }} || ' >= '
-                || {{ reason_number('coded.experimental_min_score') }} || ', ' || coded.local_stability || ')'
-            when 'LOCAL_SAMPLE_TOO_SMALL' then '(' || coded.local_sample_size || ' < ' || coded.local_min_sample_size || ')'
-            when 'LOCAL_FAMILIES_FAILED' then '(' || coded.local_successful_families || ' < '
+            when 'LOCAL_STRONG' then '(' || {{ reason_number('local_score') }} || ' >= '
+                || {{ reason_number('symbol_strong_score') }} || ', ' || local_stability || ')'
+            when 'LOCAL_WEAK_BUT_OK' then '(' || {{ reason_number('local_score') }} || ' >= '
+                || {{ reason_number('symbol_min_score') }} || ', ' || local_stability || ')'
+            when 'LOCAL_EXPERIMENTAL' then '(' || {{ reason_number('local_score') }} || ' >= '
+                || {{ reason_number('experimental_min_score') }} || ', ' || local_stability || ')'
+            when 'LOCAL_SAMPLE_TOO_SMALL' then '(' || local_sample_size || ' < ' || local_min_sample_size || ')'
+            when 'LOCAL_FAMILIES_FAILED' then '(' || local_successful_families || ' < '
                 || {{ routing['require_min_successful_families'] }} || ')'
-            when 'LOCAL_SCORE_TOO_LOW' then '(' || {{ reason_number('coded.local_score') }} || ' < '
-                || {{ reason_number('coded.symbol_min_score') }} || ')'
-            when 'LOCAL_STABILITY_NOT_ALLOWED' then '(' || coded.local_stability || ' not in '
+            when 'LOCAL_SCORE_TOO_LOW' then '(' || {{ reason_number('local_score') }} || ' < '
+                || {{ reason_number('symbol_min_score') }} || ')'
+            when 'LOCAL_STABILITY_NOT_ALLOWED' then '(' || local_stability || ' not in '
                 || {{ sql_string(routing['stability_allowlist']['symbol'] | join(', ')) }} || ')'
             when 'LEAKAGE_TARGET' then '(target leakage BLOCKED)'
             when 'LEAKAGE_SYMBOL' then '(symbol leakage BLOCKED)'
-            when 'EXPERIMENTAL_LANE' then '(rank ' || coded.experimental_rank || ' of cap ' || coded.experimental_cap || ')'
-            when 'EXPERIMENTAL_CAP' then '(rank ' || coded.experimental_rank || ' > cap ' || coded.experimental_cap || ')'
-            when 'LEAKAGE_SUSPECT' then '(target ' || coded.target_leakage_status
-                || ', symbol ' || coded.symbol_leakage_status || ')'
-        end, '') as reason
-    from codes_unnested
-    inner join coded
-        on
-            codes_unnested.target_name = coded.target_name
-            and codes_unnested.symbol = coded.symbol
-    left join reason_catalogue
-        on codes_unnested.reason_code = reason_catalogue.reason_code
-
-),
-
-reasons as (
-
+            when 'EXPERIMENTAL_LANE' then '(rank ' || experimental_rank || ' of cap ' || experimental_cap || ')'
+            when 'EXPERIMENTAL_CAP' then '(rank ' || experimental_rank || ' > cap ' || experimental_cap || ')'
+            when 'LEAKAGE_SUSPECT' then '(target ' || target_leakage_status
+                || ', symbol ' || symbol_leakage_status || ')'
+        end, '')
+    {%- endset %}
     select
-        target_name,
-        symbol,
-        {{ ordered_list_agg('reason', 'reason_position') }} as reasons
-    from codes_explained
-    group by target_name, symbol
+        coded.*,
+        {{ list_map('coded.reason_codes', 'reason_code', reason_of_code) }} as reasons
+    from coded
+    cross join catalogue_as_map as reason_catalogue
 
 ),
 
 final as (
 
     select
-        coded.target_name,
-        coded.symbol,
-        coded.route,
-        coded.route_code,
-        coded.primary_reason_code,
-        coded.cs_state,
-        coded.local_state,
-        coded.cs_score,
-        coded.local_score,
-        coded.cs_sample_size,
-        coded.local_sample_size,
-        coded.cs_successful_families,
-        coded.local_successful_families,
-        coded.local_failed_model_families,
-        coded.cs_stability,
-        coded.local_stability,
-        coded.cs_source,
-        coded.target_leakage_status,
-        coded.symbol_leakage_status,
-        coded.task_type,
-        coded.metric_name,
-        coded.horizon_minutes,
-        coded.horizon_tier,
-        coded.cs_min_score,
-        coded.cs_strong_score,
-        coded.symbol_min_score,
-        coded.symbol_strong_score,
-        coded.experimental_min_score,
-        coded.cs_min_sample_size,
-        coded.local_min_sample_size,
-        coded.experimental_score,
-        coded.experimental_rank,
-        coded.experimental_cap,
-        coded.reason_codes,
-        reasons.reasons
-    from coded
-    inner join reasons
-        on
-            coded.target_name = reasons.target_name
-            and coded.symbol = reasons.symbol
+        target_name,
+        symbol,
+        route,
+        route_code,
+        primary_reason_code,
+        cs_state,
+        local_state,
+        cs_score,
+        local_score,
+        cs_sample_size,
+        local_sample_size,
+        cs_successful_families,
+        local_successful_families,
+        local_failed_model_families,
+        cs_stability,
+        local_stability,
+        cs_source,
+        target_leakage_status,
+        symbol_leakage_status,
+        task_type,
+        metric_name,
+        horizon_minutes,
+        horizon_tier,
+        cs_min_score,
+        cs_strong_score,
+        symbol_min_score,
+        symbol_strong_score,
+        experimental_min_score,
+        cs_min_sample_size,
+        local_min_sample_size,
+        experimental_score,
+        experimental_rank,
+        experimental_cap,
+        reason_codes,
+        reasons
+    from explained
 
 )
 
