@@ -5,14 +5,20 @@
     (ROUTING_SPEC.md §10: never a silent wrong plan).
 #}
 
-{#- The whole file: valid JSON holding one object, without repeated keys. -#}
-{% macro json_file_problem(content, what) -%}
+{#-
+    The whole file: valid JSON holding one object, without repeated keys. `is_valid`: a
+    column already holding json_is_valid(content), if the model has one. The conditions
+    avoid parsing the text again (a valid document is an object when its first
+    character that is not white space is a brace); only the message for a document
+    that is not an object names its type.
+-#}
+{% macro json_file_problem(content, what, is_valid=none) -%}
     case
-        when trim({{ content }}) = ''
+        when {{ text_is_blank(content) }}
             then 'is empty; expected {{ what }}'
-        when not {{ json_is_valid(content) }}
+        when not {{ is_valid or json_is_valid(content) }}
             then 'is not valid JSON (truncated or malformed); expected {{ what }}'
-        when {{ json_type_of(content) }} <> 'OBJECT'
+        when not {{ json_text_starts_object(content) }}
             then 'holds a JSON ' || lower({{ json_type_of(content) }}) || ' where {{ what }} belongs'
         when {{ json_has_duplicate_keys(content) }}
             then 'repeats a key at its top level'

@@ -115,3 +115,18 @@
     )
 {%- endmacro %}
 
+
+
+{#- true when a text holds nothing but JSON white space (spaces, tabs, line breaks) -#}
+{% macro text_is_blank(expr) %}{{ return(adapter.dispatch('text_is_blank', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__text_is_blank(expr) %}{{ _not_ported('text_is_blank') }}{% endmacro %}
+{% macro duckdb__text_is_blank(expr) %}regexp_matches({{ expr }}, '^[ \t\n\r]*$'){% endmacro %}
+
+
+{#-
+    For a text known to be valid JSON: true when the document is an object, read from its
+    first character that is not white space, without parsing the text again
+-#}
+{% macro json_text_starts_object(expr) %}{{ return(adapter.dispatch('json_text_starts_object', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_text_starts_object(expr) %}{{ _not_ported('json_text_starts_object') }}{% endmacro %}
+{% macro duckdb__json_text_starts_object(expr) %}regexp_matches({{ expr }}, '^[ \t\n\r]*[{]'){% endmacro %}

@@ -151,6 +151,10 @@ def broken_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path, dic
     doc["importances"] = doc["importances"][:-1]                                            # length differs
     snapshot.write_text(json.dumps(doc))
     (snapshot_dir / "zz_empty.json").write_text("")                                         # empty file
+    (snapshot_dir / "zz_blank.json").write_text(" \n\t\r\n")                                 # white space only
+    (snapshot_dir / "zz_text.json").write_text('\n  "just text"')                            # a string document
+    (snapshot_dir / "zz_indented.json").write_text("\n\t " + json.dumps(json.loads(snapshot.read_text())
+                                                                      | {"importances": None}))  # fine
     run = run_router(metrics, out)
     return run, out, before
 
@@ -168,6 +172,8 @@ EXPECTED_PROBLEMS = [
     ("target_confidence.json", "holds a JSON array"),
     (".json", '"importances" has'),
     ("zz_empty.json", "is empty"),
+    ("zz_blank.json", "is empty"),
+    ("zz_text.json", "holds a JSON varchar where a snapshot object"),
 ]
 
 
@@ -178,6 +184,12 @@ def test_bad_input_is_reported_with_file_and_problem(broken_run, file_name: str,
     lines = [line for line in run.stderr.splitlines() if message in line]
     assert lines, f"no line with {message!r} in:\n{run.stderr}"
     assert any(file_name in line for line in lines)
+
+
+def test_a_document_after_white_space_is_read_like_any_other(broken_run) -> None:
+    run, _, _ = broken_run
+    assert run.returncode == 3
+    assert "zz_indented.json" not in run.stderr
 
 
 def test_bad_input_shows_no_stack_trace(broken_run) -> None:

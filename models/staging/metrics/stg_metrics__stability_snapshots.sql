@@ -67,7 +67,7 @@ files_checked as (
     select
         *,
         coalesce(
-            {{ json_file_problem('content', what) }},
+            {{ json_file_problem('content', what, is_valid='is_valid_json') }},
             case
                 when features_type is distinct from 'ARRAY'
                     then '"features" must be a list of feature names'
