@@ -25,7 +25,7 @@ from . import __version__
 from .config import config_hash, load_config_file
 from .dbt_runner import RunSettings, check_build, format_problems, run_dbt
 from .errors import InputError, NoCandidatesError, RouterError, UsageError
-from .loaded_layer import record_loaded_layer, seed_from_previous
+from .loaded_layer import INPUT_LAYER, Reuse, listing_digest, record_loaded_layer, seed_from_previous
 from .plan_files import (
     discover_targets,
     exclusive_lock,
@@ -158,10 +158,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             staging.mkdir(parents=True, exist_ok=True)
             build_folder.mkdir()
             write_input_listing(scan, settings.input_listing)
+            listing = listing_digest(settings.input_listing)
             with timeline.span("copy_previous_database"):
-                reused = seed_from_previous(database, build_database, args.full_refresh)
+                reuse = seed_from_previous(database, build_database, args.full_refresh, listing)
             with timeline.span("dbt_build"):
-                command = ["build", "--exclude", "test_type:unit"] + ([] if reused else ["--full-refresh"])
+                command = ["build", "--exclude", "test_type:unit"]
+                if reuse is Reuse.NONE:
+                    command.append("--full-refresh")
+                elif reuse is Reuse.SAME_INPUTS:
+                    command.extend(INPUT_LAYER)
                 result = run_dbt(command, database=build_database, work_dir=work_dir, settings=settings)
             check_build(result, build_database)
 
@@ -191,7 +196,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     f"no routing candidates: the selected targets in {metrics_dir} have no symbols to route"
                 )
             with timeline.span("record_loaded_layer"):
-                record_loaded_layer(build_database)
+                record_loaded_layer(build_database, listing)
 
             fault_point("promote")
             with timeline.span("promote"):

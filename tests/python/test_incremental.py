@@ -106,17 +106,46 @@ def test_snapshot_pairs_are_compared_again_only_when_their_files_or_top_k_change
     assert _stability(out) == _stability(tmp_path / "FULL")
 
 
+def _nodes_run(out: Path) -> set[str]:
+    results = json.loads((out / ".router" / "dbt-target" / "run_results.json").read_text())
+    return {r["unique_id"].split(".")[2] for r in results["results"]}
+
+
+LOADED = ("int_model_metadata_loaded", "int_target_confidence_loaded",
+          "int_leakage_loaded", "int_stability_snapshots_loaded")
+
+
 def test_unchanged_inputs_are_not_parsed_again(tmp_path: Path) -> None:
+    metrics = tmp_path / "metrics"
+    shutil.copytree(EXAMPLE, metrics)
     out = tmp_path / "METRICS"
-    assert run_router(EXAMPLE, out).returncode == 0
+    assert run_router(metrics, out).returncode == 0
+    assert set(LOADED) <= _nodes_run(out)
+
+    # a config change only: the input layer (staging, loaded models, their tests) is skipped
     config = tmp_path / "routing_config.yaml"
     config.write_text("routing:\n  both_strong_behavior: PREFER_CS\n")
-    again = run_router(EXAMPLE, out, "--routing-config", str(config))
+    again = run_router(metrics, out, "--routing-config", str(config))
     assert again.returncode == 0, again.stderr
-    compiled = out / ".router" / "dbt-target" / "compiled" / "training_router" / "models" / "intermediate" / "loaded"
-    for name in ("int_model_metadata_loaded", "int_target_confidence_loaded",
-                 "int_leakage_loaded", "int_stability_snapshots_loaded"):
-        sql = (compiled / f"{name}.sql").read_text()
-        assert "where false" in sql, f"{name} read input files again:\n{sql}"
+    ran = _nodes_run(out)
+    assert "routing_plan" in ran
+    assert not {n for n in ran if "loaded" in n or n.startswith("stg_") or "input_files" in n}, sorted(ran)
     routes = {d["route"] for d in again.routing_plan()["targets"][SWING]["symbols"].values()}
     assert "ROUTE_BOTH" not in routes
+
+    # one changed file: the input layer runs, and reads only that file
+    leakage = metrics / SWING / "leakage.json"
+    doc = json.loads(leakage.read_text())
+    doc["symbols"].pop("NFLX")
+    leakage.write_text(json.dumps(doc))
+    changed = run_router(metrics, out, "--routing-config", str(config))
+    assert changed.returncode == 0, changed.stderr
+    assert set(LOADED) <= _nodes_run(out)
+    assert changed.routing_plan()["targets"][SWING]["symbols"]["NFLX"]["route"] != "ROUTE_BLOCKED"
+    compiled = out / ".router" / "dbt-target" / "compiled" / "training_router" / "models" / "intermediate" / "loaded"
+    for name in LOADED:
+        sql = (compiled / f"{name}.sql").read_text()
+        if name == "int_leakage_loaded":
+            assert str(leakage) in sql and "where false" not in sql, sql
+        else:
+            assert "where false" in sql, f"{name} read input files again:\n{sql}"
