@@ -25,7 +25,7 @@ from . import __version__
 from .config import config_hash, load_config_file
 from .dbt_runner import RunSettings, check_build, format_problems, run_dbt
 from .errors import InputError, NoCandidatesError, RouterError, UsageError
-from .loaded_layer import INPUT_LAYER, Reuse, listing_digest, record_loaded_layer, seed_from_previous
+from .loaded_layer import INPUT_LAYER, Reuse, record_loaded_layer, seed_from_previous
 from .plan_files import (
     discover_targets,
     exclusive_lock,
@@ -157,8 +157,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             staging.mkdir(parents=True, exist_ok=True)
             build_folder.mkdir()
-            write_input_listing(scan, settings.input_listing)
-            listing = listing_digest(settings.input_listing)
+            listing = write_input_listing(scan, settings.input_listing)
             with timeline.span("copy_previous_database"):
                 reuse = seed_from_previous(database, build_database, args.full_refresh, listing)
             with timeline.span("dbt_build"):

@@ -9,10 +9,10 @@ project, so an installed copy and concurrent runs stay clean.
 The CLI's settings reach dbt as environment variables, not ``--vars``: dbt
 re-parses the whole project whenever a var changes (7 s here, against 4-5 s
 with its saved parse), but after a change of environment variable only the
-files that read it. For the same reason a
-run in a new output location starts from the last run's saved parse (a copy
-kept in the user's cache directory); dbt checks that file itself and parses
-in full when it does not match.
+files that read it. For the same reason a run in a new output location
+starts from the last run's saved parse (a copy kept in the user's cache
+directory); dbt checks that file itself and parses in full when it does not
+match.
 """
 
 from __future__ import annotations

@@ -20,6 +20,14 @@ import duckdb
 from .project import dbt_project_dir
 
 BUILD_INFO_TABLE = "router_build_info"
+# Everything that builds an incremental (kept) model.
+LOADING_CODE = (
+    "models/staging",
+    "models/intermediate/loaded",
+    "models/intermediate/int_stability_pairs_compared.sql",
+    "macros",
+    "dbt_project.yml",
+)
 # With the same input files (paths, sizes, modification times: the loaded layer's own
 # quick check) the input layer would re-read nothing and find the problems it found last
 # time, which were none (a database is kept only from a run that succeeded): skip it.
@@ -32,14 +40,6 @@ class Reuse(enum.Enum):
     NONE = "none"  # build everything from the inputs (dbt --full-refresh)
     LOADED_LAYER = "loaded layer"  # re-read only new and changed input files
     SAME_INPUTS = "same inputs"  # the input files are those already loaded: skip the input layer
-# Everything that builds an incremental (kept) model.
-LOADING_CODE = (
-    "models/staging",
-    "models/intermediate/loaded",
-    "models/intermediate/int_stability_pairs_compared.sql",
-    "macros",
-    "dbt_project.yml",
-)
 
 
 def loading_code_fingerprint() -> str:
@@ -54,11 +54,6 @@ def loading_code_fingerprint() -> str:
             digest.update(b"\0")
             digest.update(file.read_bytes())
     return digest.hexdigest()
-
-
-def listing_digest(listing: Path) -> str:
-    """sha256 of the input listing the CLI wrote (every input file's path, size, mtime)."""
-    return hashlib.sha256(listing.read_bytes()).hexdigest()
 
 
 def _recorded(database: Path) -> tuple[str | None, str | None]:

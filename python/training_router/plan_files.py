@@ -96,6 +96,10 @@ class InputScan:
     problems: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _input_file(kind: str, path: str, status: os.stat_result) -> InputFile:
+    return InputFile(kind, path, status.st_size, status.st_mtime_ns // 1000)
+
+
 def _subfolders(path: str) -> list[os.DirEntry[str]]:
     try:
         return [entry for entry in os.scandir(path) if entry.is_dir()]
@@ -122,9 +126,6 @@ def scan_input_files(metrics_dir: Path, stability_dir: Path | None, targets: Ite
         if problem is not None:
             scan.problems.append((path, problem))
 
-    def add(kind: str, path: str, status: os.stat_result) -> None:
-        scan.files.append(InputFile(kind, path, status.st_size, status.st_mtime_ns // 1000))
-
     target_folders = _subfolders(str(metrics_dir))
     for folder in target_folders:
         for name, kind in TARGET_FILES:
@@ -135,7 +136,7 @@ def scan_input_files(metrics_dir: Path, stability_dir: Path | None, targets: Ite
                 status = None
             is_file = status is not None and stat.S_ISREG(status.st_mode)
             if is_file and status is not None:
-                add(kind, path, status)
+                scan.files.append(_input_file(kind, path, status))
             if folder.name in selected and (not is_file or not os.access(path, os.R_OK)) and os.path.lexists(path):
                 check(path, status is not None and stat.S_ISDIR(status.st_mode))
     snapshot_roots = (
@@ -165,7 +166,7 @@ def _scan_snapshot_root(root: str, is_selected: bool) -> tuple[list[InputFile], 
                     status = entry.stat()
                 except FileNotFoundError:  # removed since the folder was read
                     continue
-                files.append(InputFile("stability_snapshot", entry.path, status.st_size, status.st_mtime_ns // 1000))
+                files.append(_input_file("stability_snapshot", entry.path, status))
             elif is_selected:
                 problem = _skipped_entry_problem(entry.path, entry.is_dir())
                 if problem is not None:
@@ -184,16 +185,18 @@ def _skipped_entry_problem(path: str, is_dir: bool) -> str | None:
     return None
 
 
-def write_input_listing(scan: InputScan, listing: Path) -> None:
+def write_input_listing(scan: InputScan, listing: Path) -> str:
     """The listing as JSON lines, read by the source `router.input_listing` (formatted by
-    hand: json.dumps of a dict per file was 1 s for 272k files; only the path needs escaping)."""
+    hand: json.dumps of a dict per file was 1 s for 272k files; only the path needs escaping).
+    Returns the sha256 of what it wrote: the database records which listing it was built from."""
     dumps = json.dumps
-    with listing.open("w", encoding="utf-8") as out:
-        out.writelines(
-            f'{{"input_kind": "{f.input_kind}", "file_path": {dumps(f.file_path)}, '
-            f'"file_size": {f.file_size}, "file_modified_us": {f.file_modified_us}}}\n'
-            for f in scan.files
-        )
+    text = "".join(
+        f'{{"input_kind": "{f.input_kind}", "file_path": {dumps(f.file_path)}, '
+        f'"file_size": {f.file_size}, "file_modified_us": {f.file_modified_us}}}\n'
+        for f in scan.files
+    ).encode("utf-8")
+    listing.write_bytes(text)
+    return hashlib.sha256(text).hexdigest()
 
 
 def generated_at() -> str:
