@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from training_router.dbt_runner import last_parse_kind
+
 REPO = Path(__file__).resolve().parents[1]
 GENERATED = {"medium", "large"}
 
@@ -144,15 +146,16 @@ def phases(out: Path, timings: dict[str, Any]) -> list[tuple[str, float, float, 
     return rows
 
 
+PARSE_KINDS = {
+    "unchanged": "saved parse, nothing to re-parse",
+    "partial": "partial (saved parse, changed files re-parsed)",
+    "full": "full",
+}
+
+
 def dbt_parse_kind(out: Path) -> str:
     """How dbt parsed the project in its last invocation for this output (from dbt.log)."""
-    log = (out / ".router" / "dbt-logs" / "dbt.log").read_text(encoding="utf-8", errors="replace")
-    last = log[log.rfind("Running with dbt="):]
-    if "Partial parsing enabled, no changes found" in last:
-        return "saved parse, nothing to re-parse"
-    if "Partial parsing enabled" in last:
-        return "partial (saved parse, changed files re-parsed)"
-    return "full"
+    return PARSE_KINDS[last_parse_kind(out / ".router" / "dbt-logs" / "dbt.log")]
 
 
 def run_cli(metrics: Path, out: Path, extra: list[str], cache: Path) -> dict[str, Any]:

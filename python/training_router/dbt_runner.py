@@ -182,6 +182,19 @@ def run_dbt(
     return result
 
 
+def last_parse_kind(log_file: Path) -> str:
+    """How dbt parsed the project in the last invocation logged in ``log_file`` (dbt.log):
+    "unchanged" (its saved parse as it was), "partial" (saved parse, changed files
+    re-parsed) or "full"."""
+    log = log_file.read_text(encoding="utf-8", errors="replace")
+    last = log[log.rindex("Running with dbt="):]
+    if "Partial parsing enabled, no changes found" in last:
+        return "unchanged"
+    if "Partial parsing enabled" in last:
+        return "partial"
+    return "full"
+
+
 def _die_with_parent() -> None:
     """In the dbt child: ask Linux to kill it when the CLI dies (e.g. SIGKILL), so no
     orphaned build keeps running. Best effort; other systems skip it."""

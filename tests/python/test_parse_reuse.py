@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from training_router.dbt_runner import last_parse_kind
+
 from conftest import EXAMPLE, Run, run_router
 
 SWING = "y_will_swing_low_10m_0.20"
@@ -15,13 +17,7 @@ SWING = "y_will_swing_low_10m_0.20"
 
 def _last_parse(run: Run) -> str:
     """How dbt parsed in the run's last invocation: 'partial', 'unchanged' or 'full'."""
-    log = (run.plan_output / ".router" / "dbt-logs" / "dbt.log").read_text(encoding="utf-8", errors="replace")
-    last = log[log.rindex("Running with dbt="):]
-    if "Partial parsing enabled, no changes found" in last:
-        return "unchanged"
-    if "Partial parsing enabled" in last:
-        return "partial"
-    return "full"
+    return last_parse_kind(run.plan_output / ".router" / "dbt-logs" / "dbt.log")
 
 
 def _routes(run: Run) -> dict[str, str]:
