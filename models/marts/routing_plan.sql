@@ -4,6 +4,15 @@
 -- reason_codes and human-readable reasons (ROUTING_SPEC.md §6, §8).
 
 {%- set routing = cfg('routing') %}
+{#- the two lanes' reason codes (CS_*, LOCAL_*) explain themselves the same way, each with its own columns -#}
+{%- set lanes = [
+    {'code': 'CS', 'score': 'cs_score', 'stability': 'cs_stability', 'min_score': 'cs_min_score',
+     'strong_score': 'cs_strong_score', 'sample_size': 'cs_sample_size', 'min_sample_size': 'cs_min_sample_size',
+     'families': 'cs_successful_families', 'allowlist': 'cross_sectional'},
+    {'code': 'LOCAL', 'score': 'local_score', 'stability': 'local_stability', 'min_score': 'symbol_min_score',
+     'strong_score': 'symbol_strong_score', 'sample_size': 'local_sample_size', 'min_sample_size': 'local_min_sample_size',
+     'families': 'local_successful_families', 'allowlist': 'symbol'},
+] %}
 
 with
 
@@ -65,32 +74,21 @@ explained as (
     -- each reason code with its catalogue text and the figures behind it, in code order
     {%- set reason_of_code %}
         {{ map_value('reason_catalogue.reason_text_by_code', 'reason_code') }} || coalesce(' ' || case reason_code
-            when 'CS_STRONG' then '(' || {{ reason_number('cs_score') }} || ' >= '
-                || {{ reason_number('cs_strong_score') }} || ', ' || cs_stability || ')'
-            when 'CS_WEAK_BUT_OK' then '(' || {{ reason_number('cs_score') }} || ' >= '
-                || {{ reason_number('cs_min_score') }} || ', ' || cs_stability || ')'
-            when 'CS_EXPERIMENTAL' then '(' || {{ reason_number('cs_score') }} || ' >= '
-                || {{ reason_number('experimental_min_score') }} || ', ' || cs_stability || ')'
-            when 'CS_SAMPLE_TOO_SMALL' then '(' || cs_sample_size || ' < ' || cs_min_sample_size || ')'
-            when 'CS_FAMILIES_FAILED' then '(' || cs_successful_families || ' < '
+            {%- for lane in lanes %}
+            when '{{ lane.code }}_STRONG' then '(' || {{ reason_number(lane.score) }} || ' >= '
+                || {{ reason_number(lane.strong_score) }} || ', ' || {{ lane.stability }} || ')'
+            when '{{ lane.code }}_WEAK_BUT_OK' then '(' || {{ reason_number(lane.score) }} || ' >= '
+                || {{ reason_number(lane.min_score) }} || ', ' || {{ lane.stability }} || ')'
+            when '{{ lane.code }}_EXPERIMENTAL' then '(' || {{ reason_number(lane.score) }} || ' >= '
+                || {{ reason_number('experimental_min_score') }} || ', ' || {{ lane.stability }} || ')'
+            when '{{ lane.code }}_SAMPLE_TOO_SMALL' then '(' || {{ lane.sample_size }} || ' < ' || {{ lane.min_sample_size }} || ')'
+            when '{{ lane.code }}_FAMILIES_FAILED' then '(' || {{ lane.families }} || ' < '
                 || {{ routing['require_min_successful_families'] }} || ')'
-            when 'CS_SCORE_TOO_LOW' then '(' || {{ reason_number('cs_score') }} || ' < '
-                || {{ reason_number('cs_min_score') }} || ')'
-            when 'CS_STABILITY_NOT_ALLOWED' then '(' || cs_stability || ' not in '
-                || {{ sql_string(routing['stability_allowlist']['cross_sectional'] | join(', ')) }} || ')'
-            when 'LOCAL_STRONG' then '(' || {{ reason_number('local_score') }} || ' >= '
-                || {{ reason_number('symbol_strong_score') }} || ', ' || local_stability || ')'
-            when 'LOCAL_WEAK_BUT_OK' then '(' || {{ reason_number('local_score') }} || ' >= '
-                || {{ reason_number('symbol_min_score') }} || ', ' || local_stability || ')'
-            when 'LOCAL_EXPERIMENTAL' then '(' || {{ reason_number('local_score') }} || ' >= '
-                || {{ reason_number('experimental_min_score') }} || ', ' || local_stability || ')'
-            when 'LOCAL_SAMPLE_TOO_SMALL' then '(' || local_sample_size || ' < ' || local_min_sample_size || ')'
-            when 'LOCAL_FAMILIES_FAILED' then '(' || local_successful_families || ' < '
-                || {{ routing['require_min_successful_families'] }} || ')'
-            when 'LOCAL_SCORE_TOO_LOW' then '(' || {{ reason_number('local_score') }} || ' < '
-                || {{ reason_number('symbol_min_score') }} || ')'
-            when 'LOCAL_STABILITY_NOT_ALLOWED' then '(' || local_stability || ' not in '
-                || {{ sql_string(routing['stability_allowlist']['symbol'] | join(', ')) }} || ')'
+            when '{{ lane.code }}_SCORE_TOO_LOW' then '(' || {{ reason_number(lane.score) }} || ' < '
+                || {{ reason_number(lane.min_score) }} || ')'
+            when '{{ lane.code }}_STABILITY_NOT_ALLOWED' then '(' || {{ lane.stability }} || ' not in '
+                || {{ sql_string(routing['stability_allowlist'][lane.allowlist] | join(', ')) }} || ')'
+            {%- endfor %}
             when 'LEAKAGE_TARGET' then '(target leakage BLOCKED)'
             when 'LEAKAGE_SYMBOL' then '(symbol leakage BLOCKED)'
             when 'EXPERIMENTAL_LANE' then '(rank ' || experimental_rank || ' of cap ' || experimental_cap || ')'
