@@ -25,14 +25,10 @@ from itertools import pairwise
 
 import duckdb
 
-CLS = (0.52, 0.58, 0.54, 0.60)  # cs_min, cs_strong, sym_min, sym_strong
-REG = {
-    "default": (-0.5, 0.05, -0.3, 0.10),
-    "short": (0.0, 0.15, 0.05, 0.20),
-    "medium": (-0.3, 0.10, -0.2, 0.15),
-    "long": (-1.0, 0.0, -0.8, 0.05),
-    "very_long": (-2.0, -0.5, -1.5, -0.3),
-}
+import thresholds
+
+CLS = thresholds.CLASSIFICATION  # cs_min, cs_strong, sym_min, sym_strong
+REG = thresholds.REGRESSION
 CLS_METRICS = ("auc", "roc_auc", "pr_auc", "accuracy", "f1", "logloss")
 
 

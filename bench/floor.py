@@ -34,17 +34,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 
+import thresholds
+
 # ---- default configuration (spec section 3) -------------------------------------------
 MIN_SAMPLE_CS, MIN_SAMPLE_SYM = 5000, 1000
-CLS = dict(cs_min=0.52, cs_strong=0.58, sym_min=0.54, sym_strong=0.60)
+CLS = dict(zip(("cs_min", "cs_strong", "sym_min", "sym_strong"), thresholds.CLASSIFICATION, strict=True))
 # tier: (cs_min, cs_strong, sym_min, sym_strong)
-REG = {
-    "default": (-0.5, 0.05, -0.3, 0.10),
-    "short": (0.0, 0.15, 0.05, 0.20),
-    "medium": (-0.3, 0.10, -0.2, 0.15),
-    "long": (-1.0, 0.0, -0.8, 0.05),
-    "very_long": (-2.0, -0.5, -1.5, -0.3),
-}
+REG = thresholds.REGRESSION
 EXP_MIN = 0.52
 EXP_FRACTION = 0.2
 MIN_FAMILIES = 1

@@ -36,6 +36,8 @@ import sys
 import time
 from pathlib import Path
 
+import thresholds
+
 FAMILIES = ["lightgbm", "xgboost", "catboost"]
 SCALES = {
     # name: (targets, symbols)
@@ -49,15 +51,9 @@ FEATURE_POOL_PER_TARGET = 90
 STABILITY_SYMBOL_FRACTION = 0.10
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples" / "metrics"
 
-# Spec section 3 regression thresholds by horizon tier: (cs_min, cs_strong, sym_min, sym_strong)
-REG_THRESHOLDS = {
-    "default": (-0.5, 0.05, -0.3, 0.10),
-    "short": (0.0, 0.15, 0.05, 0.20),
-    "medium": (-0.3, 0.10, -0.2, 0.15),
-    "long": (-1.0, 0.0, -0.8, 0.05),
-    "very_long": (-2.0, -0.5, -1.5, -0.3),
-}
-CLS_THRESHOLDS = (0.52, 0.58, 0.54, 0.60)
+# The default thresholds (cs_min, cs_strong, sym_min, sym_strong): scores are placed near them
+REG_THRESHOLDS = thresholds.REGRESSION
+CLS_THRESHOLDS = thresholds.CLASSIFICATION
 
 REAL_TICKERS = ["AAPL", "MSFT", "NFLX", "AMZN", "GOOG", "META", "NVDA", "TSLA", "JPM", "XOM",
                 "BRK.B", "V", "UNH", "HD", "PG", "KO", "PEP", "DIS", "INTC", "AMD"]
