@@ -5,7 +5,15 @@
     the filter is a constant list, which DuckDB pushes down to the file reader,
     so unchanged files are not opened. Rows of removed or changed files are
     deleted by `delete_stale_input_rows` (post-hook).
+
+    DuckDB only: on Spark these models are plain tables rebuilt in full on every run
+    (Parquet tables have no delete+insert; a Delta/Iceberg `merge` would be the port),
+    and the post-hooks render nothing.
 #}
+
+{% macro loaded_materialization() -%}
+    {{ return('incremental' if target.type == 'duckdb' else 'table') }}
+{%- endmacro %}
 
 {% macro changed_input_files_filter(input_kind) -%}
     {%- if is_incremental() -%}
@@ -33,6 +41,7 @@
 
 
 {% macro delete_stale_input_rows(input_kind) -%}
+    {%- if loaded_materialization() == 'incremental' %}
     delete from {{ this }}
     where not exists (
         select 1
@@ -43,6 +52,7 @@
             and listed.file_size = {{ this }}.file_size
             and listed.file_modified_at = {{ this }}.file_modified_at
     )
+    {%- endif %}
 {%- endmacro %}
 
 
@@ -62,6 +72,7 @@
 
 
 {% macro delete_stale_snapshot_pairs() -%}
+    {%- if loaded_materialization() == 'incremental' %}
     delete from {{ this }}
     where not exists (
         select 1
@@ -75,4 +86,5 @@
             and current_sets.universe = {{ this }}.universe
             and current_sets.snapshot_set_hash = {{ this }}.snapshot_set_hash
     )
+    {%- endif %}
 {%- endmacro %}

@@ -47,9 +47,9 @@
         when {{ is_non_finite(json_to_double(field)) }}
             then '{{ label }} is NaN or Infinity'
         when {{ json_to_double(field) }} < 0
-            then '{{ label }} must not be negative, found ' || cast({{ json_to_double(field) }} as varchar)
+            then '{{ label }} must not be negative, found ' || cast({{ json_to_double(field) }} as string)
         when {{ json_to_double(field) }} <> floor({{ json_to_double(field) }})
-            then '{{ label }} must be a whole number, found ' || cast({{ json_to_double(field) }} as varchar)
+            then '{{ label }} must be a whole number, found ' || cast({{ json_to_double(field) }} as string)
     end
 {%- endmacro %}
 
@@ -79,11 +79,11 @@
 {#- How a JSON value reads in a message: a string "x", a boolean true, an array, ... -#}
 {% macro json_type_label(field) -%}
     case {{ json_type_of(field) }}
-        when 'VARCHAR' then 'the string ' || cast({{ field }} as varchar)
-        when 'BOOLEAN' then 'the boolean ' || cast({{ field }} as varchar)
+        when 'VARCHAR' then 'the string ' || {{ json_text(field) }}
+        when 'BOOLEAN' then 'the boolean ' || {{ json_text(field) }}
         when 'OBJECT' then 'an object'
         when 'ARRAY' then 'an array'
-        else lower({{ json_type_of(field) }}) || ' ' || cast({{ field }} as varchar)
+        else lower({{ json_type_of(field) }}) || ' ' || {{ json_text(field) }}
     end
 {%- endmacro %}
 

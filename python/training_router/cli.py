@@ -25,6 +25,7 @@ from . import __version__
 from .config import config_hash, load_config_file
 from .dbt_runner import RunSettings, check_build, format_problems, run_dbt
 from .errors import InputError, NoCandidatesError, RouterError, UsageError
+from . import spark_engine
 from .loaded_layer import INPUT_LAYER, Reuse, record_loaded_layer, seed_from_previous
 from .plan_files import (
     discover_targets,
@@ -78,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds to wait for another run on the same output to finish (default 60)")
     parser.add_argument("--full-refresh", action="store_true",
                         help="re-read every input file instead of only new and changed ones")
+    parser.add_argument("--engine", choices=spark_engine.ENGINES, default="duckdb",
+                        help="where dbt builds the plan: duckdb (default) or spark (dbt-spark, a local "
+                             "SparkSession; ROUTER_SPARK_MASTER picks the master)")
     parser.add_argument("--quiet", action="store_true", help="print only the final line")
     parser.add_argument("--timings-json", type=Path, help="write the wall time of each phase to this file")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -104,6 +108,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """One routing run; returns what it wrote. Raises RouterError subclasses."""
     timeline = Timeline()
     started = time.time()
+    on_spark = getattr(args, "engine", "duckdb") == "spark"
+    if on_spark:
+        spark_engine.check_requirements()
     config = load_config_file(args.routing_config)
     metrics_dir = _check_path(args.output_dir, "--output-dir")
     stability_dir = _check_path(args.stability_dir, "--stability-dir") if args.stability_dir else None
@@ -159,14 +166,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             build_folder.mkdir()
             listing = write_input_listing(scan, settings.input_listing)
             with timeline.span("copy_previous_database"):
-                reuse = seed_from_previous(database, build_database, args.full_refresh, listing)
+                # the loaded layer's reuse is DuckDB-only: Spark rebuilds every table
+                reuse = Reuse.NONE if on_spark else seed_from_previous(
+                    database, build_database, args.full_refresh, listing)
             with timeline.span("dbt_build"):
                 command = ["build", "--exclude", "test_type:unit"]
-                if reuse is Reuse.NONE:
+                if on_spark:
+                    command.extend(["--target", spark_engine.DBT_TARGET])
+                elif reuse is Reuse.NONE:
                     command.append("--full-refresh")
                 elif reuse is Reuse.SAME_INPUTS:
                     command.extend(INPUT_LAYER)
-                result = run_dbt(command, database=build_database, work_dir=work_dir, settings=settings)
+                result = run_dbt(command, database=build_database, work_dir=work_dir, settings=settings,
+                                 extra_env=spark_engine.environment(build_folder) if on_spark else None)
+            if on_spark:
+                with timeline.span("copy_spark_tables"):
+                    spark_engine.copy_tables_to_duckdb(build_folder, build_database)
             check_build(result, build_database)
 
             inputs_started = time.time()
@@ -183,6 +198,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 {k: metadata[k] for k in ("git_commit", "config_hash", "inputs_hash",
                                           "targets_requested", "symbols_requested")}
             )[:16]
+            metadata["engine"] = "spark" if on_spark else "duckdb"
             metadata["config"] = config
             timeline.record("metadata_and_inputs_hash", inputs_started, time.time())
 
@@ -194,8 +210,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 raise NoCandidatesError(
                     f"no routing candidates: the selected targets in {metrics_dir} have no symbols to route"
                 )
-            with timeline.span("record_loaded_layer"):
-                record_loaded_layer(build_database, listing)
+            if on_spark:
+                written = [*written, *spark_engine.stage_parquet(build_database, staging)]
+            else:
+                with timeline.span("record_loaded_layer"):
+                    record_loaded_layer(build_database, listing)
 
             fault_point("promote")
             with timeline.span("promote"):

@@ -1,0 +1,103 @@
+"""The Spark engine (``--engine spark``): the same dbt project built by dbt-spark.
+
+dbt-spark's session method starts a SparkSession inside dbt's process (master from
+ROUTER_SPARK_MASTER, default local[*]). Every table it builds is Parquet in a warehouse
+folder inside the run's build folder, with its Derby metastore beside it. After the
+build the tables are copied into the run's DuckDB file, so that what follows (input
+problems, inputs_hash, the export, the atomic publish) is the DuckDB engine's code,
+and the published database answers the same queries whichever engine built it. The
+marts are published with the plan as Parquet files (routing_plan/parquet/<table>.parquet)
+for Spark SQL: ``select * from parquet.`METRICS/routing_plan/parquet/routing_plan.parquet```.
+
+The loaded layer's incremental reuse is DuckDB-only: a Spark run reads every input
+file (docs/PORTING.md).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from .errors import UsageError
+
+ENGINES = ("duckdb", "spark")
+DBT_TARGET = "spark"
+SCHEMA = "router"  # profiles.yml: the spark target's schema
+PUBLISHED_TABLES = ("routing_plan", "routing_targets", "training_plan", "stability_metrics")
+JAVA_HINT = (
+    "--engine spark needs Java 17: install it with `apt-get install -y openjdk-17-jre-headless` "
+    "(as root) or point JAVA_HOME at a JDK/JRE 17"
+)
+
+
+def check_requirements() -> None:
+    """Refuse (exit 2, one line) when Java or pyspark/dbt-spark are missing."""
+    java_home = os.environ.get("JAVA_HOME")
+    java = Path(java_home) / "bin" / "java" if java_home else None
+    if not ((java is not None and java.is_file()) or shutil.which("java")):
+        raise UsageError(JAVA_HINT)
+    missing = [name for name in ("pyspark", "dbt.adapters.spark") if not _importable(name)]
+    if missing:
+        raise UsageError(
+            f"--engine spark needs {' and '.join(missing)}: install them with "
+            "`pip install 'training-router[spark]'` (or `make spark-deps`)"
+        )
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def warehouse_dir(build_folder: Path) -> Path:
+    return build_folder / "spark-warehouse"
+
+
+def environment(build_folder: Path) -> dict[str, str]:
+    """What the spark target of profiles.yml reads; no input listing (full rebuild)."""
+    return {
+        "ROUTER_SPARK_WAREHOUSE": str(warehouse_dir(build_folder)),
+        "ROUTER_SPARK_METASTORE": str(build_folder / "spark-metastore"),
+        "ROUTER_SPARK_MASTER": os.environ.get("ROUTER_SPARK_MASTER", "local[*]"),
+        "ROUTER_INPUT_LISTING": "",
+    }
+
+
+def _table_dirs(build_folder: Path) -> list[Path]:
+    schema_dir = warehouse_dir(build_folder) / f"{SCHEMA}.db"
+    if not schema_dir.is_dir():
+        return []
+    return sorted(p for p in schema_dir.iterdir() if p.is_dir() and any(p.glob("*.parquet")))
+
+
+def copy_tables_to_duckdb(build_folder: Path, database: Path) -> list[str]:
+    """Every table Spark built, as a DuckDB table of the same name; returns the names."""
+    names = []
+    with duckdb.connect(str(database)) as connection:
+        for table in _table_dirs(build_folder):
+            files = str(table / "*.parquet").replace("'", "''")
+            connection.execute(f'create or replace table "{table.name}" as select * from read_parquet(\'{files}\')')
+            names.append(table.name)
+        connection.execute("checkpoint")
+    return names
+
+
+def stage_parquet(database: Path, staging: Path) -> list[Path]:
+    """The marts as one Parquet file each, <staging>/routing_plan/parquet/<table>.parquet
+    (fixed names, so a new plan replaces the files of the last one)."""
+    folder = staging / "routing_plan" / "parquet"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with duckdb.connect(str(database), read_only=True) as connection:
+        for table in PUBLISHED_TABLES:
+            destination = folder / f"{table}.parquet"
+            target = str(destination).replace("'", "''")
+            connection.execute(f"copy (select * from \"{table}\") to '{target}' (format parquet)")
+            written.append(destination)
+    return written
