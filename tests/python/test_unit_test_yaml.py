@@ -5,7 +5,6 @@ row: a column a given row leaves out is null there, which is what the test means
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
