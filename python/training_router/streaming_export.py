@@ -92,11 +92,11 @@ def _target_parts(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[str, 
                 target_name,
                 any_value(cs_min_score) as cs_min_score,
                 any_value(cs_strong_score) as cs_strong_score,
-                any_value(symbol_min_score) as symbol_min_score,
-                any_value(symbol_strong_score) as symbol_strong_score,
+                any_value(local_min_score) as local_min_score,
+                any_value(local_strong_score) as local_strong_score,
                 any_value(experimental_min_score) as experimental_min_score,
                 any_value(cs_min_sample_size) as cs_min_sample_size,
-                any_value(local_min_sample_size) as symbol_min_sample_size
+                any_value(local_min_sample_size) as local_min_sample_size
             from routing_plan
             group by target_name
             """,
