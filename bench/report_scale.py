@@ -54,7 +54,7 @@ def build(database: Path, targets: int, symbols: int, repo: Path) -> None:
                 'aggregated' as cs_source, 'SAFE' as target_leakage_status,
                 ['SAFE','UNKNOWN','BLOCKED'][1 + ((h >> 44) % 3)::int] as symbol_leakage_status,
                 'classification' as task_type, 'roc_auc' as metric_name, 60 as horizon_minutes, 'medium' as horizon_tier,
-                0.52 as cs_min_score, 0.58 as cs_strong_score, 0.54 as symbol_min_score, 0.60 as symbol_strong_score,
+                0.52 as cs_min_score, 0.58 as cs_strong_score, 0.54 as local_min_score, 0.60 as local_strong_score,
                 0.52 as experimental_min_score, 5000 as cs_min_sample_size, 1000 as local_min_sample_size,
                 null::double as experimental_score,
                 case when h % 5 = 3 then ((h >> 48) % 40)::int + 1 end as experimental_rank, 600 as experimental_cap,

@@ -142,8 +142,8 @@ def _targets(connection: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
             targets.metric_name, targets.horizon_minutes, targets.n_symbols,
             [targets.n_both, targets.n_cross_sectional, targets.n_symbol_specific,
              targets.n_experimental_only, targets.n_blocked] as counts,
-            thresholds.cs_min_score, thresholds.cs_strong_score, thresholds.symbol_min_score,
-            thresholds.symbol_strong_score, thresholds.experimental_min_score,
+            thresholds.cs_min_score, thresholds.cs_strong_score, thresholds.local_min_score,
+            thresholds.local_strong_score, thresholds.experimental_min_score,
             thresholds.cs_min_sample_size, thresholds.local_min_sample_size
         from routing_targets as targets
         inner join report_targets as ordered on targets.target_name = ordered.target_name
@@ -152,8 +152,8 @@ def _targets(connection: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
                 target_name,
                 any_value(cs_min_score) as cs_min_score,
                 any_value(cs_strong_score) as cs_strong_score,
-                any_value(symbol_min_score) as symbol_min_score,
-                any_value(symbol_strong_score) as symbol_strong_score,
+                any_value(local_min_score) as local_min_score,
+                any_value(local_strong_score) as local_strong_score,
                 any_value(experimental_min_score) as experimental_min_score,
                 any_value(cs_min_sample_size) as cs_min_sample_size,
                 any_value(local_min_sample_size) as local_min_sample_size
@@ -184,7 +184,7 @@ def _near_misses(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             select target_name, symbol, route, 'local' as lane, local_score as score,
                 threshold_name, threshold
             from routing_plan
-            unpivot (threshold for threshold_name in (symbol_min_score, symbol_strong_score, experimental_min_score))
+            unpivot (threshold for threshold_name in (local_min_score, local_strong_score, experimental_min_score))
         ),
         cs_lane as (
             select distinct target_name, cast(null as varchar) as symbol, cast(null as varchar) as route,

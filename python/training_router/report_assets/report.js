@@ -228,7 +228,7 @@
     var lo = el('table'), lob = lo.appendChild(el('tbody'));
     box.appendChild(el('div', 'sub', 'Local lane (this symbol)'));
     kv(lob, 'state', classBadge('state-', decode('local_state', t, s)));
-    kv(lob, 'score', vsThresholds(scoreAt(t, s), [['min', T.symbol_min_score], ['strong', T.symbol_strong_score],
+    kv(lob, 'score', vsThresholds(scoreAt(t, s), [['min', T.local_min_score], ['strong', T.local_strong_score],
       ['experimental', T.experimental_min_score]]));
     var sample = D.cells.sample[t][s];
     kv(lob, 'sample', fmt(sample) + (T.local_min_sample_size ? '  (min ' + fmt(T.local_min_sample_size) + ')' : ''));
