@@ -37,6 +37,7 @@
     if (typeof x === 'number') return digits === undefined ? x.toLocaleString('en-US') : x.toFixed(digits);
     return String(x);
   }
+  function num(x) { return x === null || x === undefined ? '—' : String(Number(Number(x).toFixed(4))); }
   function routeLabel(r) { return r ? (ROUTE_LABELS[r] || r) : '—'; }
   function routeBadge(route) {
     var b = el('span', 'badge route', routeLabel(route));
@@ -206,7 +207,7 @@
   function vsThresholds(score, pairs) {
     if (score === null || score === undefined) return '—';
     return fmt(score, 4) + '  (' + pairs.filter(function (p) { return p[1] !== null && p[1] !== undefined; })
-      .map(function (p) { return p[0] + ' ' + fmt(p[1], 2); }).join(', ') + ')';
+      .map(function (p) { return p[0] + ' ' + num(p[1]); }).join(', ') + ')';
   }
   function showPair(pair) {
     var box = clear(byId('detail'));
@@ -347,7 +348,7 @@
         case 1: td.className = 'name'; return r.symbol === null ? '(all symbols, pooled)' : r.symbol;
         case 2: return r.lane;
         case 3: td.className = 'num'; return fmt(r.score, 4);
-        case 4: return r.threshold_name + ' = ' + fmt(r.threshold, 2);
+        case 4: return r.threshold_name + ' = ' + num(r.threshold);
         case 5: td.className = 'num ' + (r.distance < 0 ? 'neg' : 'pos'); return (r.distance >= 0 ? '+' : '') + fmt(r.distance, 4);
         default: return r.route ? routeBadge(r.route) : '—';
       }
