@@ -1,12 +1,13 @@
 # Two entry points do all set-up on a fresh machine (README):
 #   make example   route the shipped example and write the six artifacts under METRICS/
 #   make test      run the whole test suite (dbt unit + data tests, pytest, ruff)
+#   make docs      build the dbt documentation site (one offline file: docs/site/static_index.html)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: example test lint bench clean spark-deps
+.PHONY: example test lint bench clean browser docs spark-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +25,7 @@ SPARK_STAMP := $(VENV)/.spark-installed
 $(SPARK_STAMP): $(STAMP)
 	@java -version >/dev/null 2>&1 || { \
 		echo "installing Java 17 (openjdk-17-jre-headless) for the Spark engine"; \
-		apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; } \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless >/dev/null; } \
 		|| { echo "make spark-deps: Java 17 is missing and could not be installed (run as root:" \
 			"apt-get install -y openjdk-17-jre-headless)"; exit 1; }
 	$(BIN)/pip install --quiet -e '.[test,spark]'
@@ -32,12 +33,35 @@ $(SPARK_STAMP): $(STAMP)
 
 spark-deps: $(SPARK_STAMP)
 
-test: $(STAMP) $(SPARK_STAMP)
+
+# headless Chromium from the OS packages, for the report's browser test (tests/python/test_report_browser.py);
+# does nothing when it is installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser: $(CHROMIUM)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+
+test: $(STAMP) browser $(SPARK_STAMP)
 	$(BIN)/ruff check python tests/python bench
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --scale $(or $(SCALE),medium)
 
+# dbt docs: the example built into a throw-away database (so the catalog has every column),
+# then one self-contained HTML file with the lineage graph; open docs/site/static_index.html
+DOCS_ENV = ROUTER_METRICS_DIR=$(CURDIR)/examples/metrics ROUTER_DATABASE=$$tmp/docs.duckdb \
+	DBT_SEND_ANONYMOUS_USAGE_STATS=false
+DOCS_FLAGS = --project-dir $(CURDIR) --profiles-dir $(CURDIR) --log-path $$tmp/logs --quiet
+docs: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(DOCS_ENV) $(BIN)/dbt build --exclude test_type:unit $(DOCS_FLAGS) --target-path $$tmp/target && \
+	rm -rf docs/site && \
+	$(DOCS_ENV) $(BIN)/dbt docs generate --static $(DOCS_FLAGS) --target-path $$tmp/site && \
+	mkdir -p docs/site && cp $$tmp/site/static_index.html docs/site/static_index.html && \
+	echo "dbt docs: $(CURDIR)/docs/site/static_index.html"
+
 clean:
-	rm -rf $(VENV) METRICS target logs .pytest_cache
+	rm -rf $(VENV) METRICS target logs .pytest_cache docs/site

@@ -41,5 +41,16 @@
                 ~ ' and substr(filename, ' ~ ((prefix | length) + 1) ~ ') rlike ' ~ sql_string('^' ~ below_root ~ '$')
             ) -%}
         {%- endfor -%}
+        {#- the CLI's run identity (source router.run_info), one JSON object -#}
+        {%- set run_info = var('run_info', env_var('ROUTER_RUN_INFO', '')) -%}
+        {%- do run_query('drop table if exists router_inputs.run_info') -%}
+        {%- if run_info -%}
+            {%- do run_query(
+                'create table router_inputs.run_info (generated_at string, git_commit string,'
+                ~ ' router_version string, config_hash string, config_json string, targets_json string,'
+                ~ ' symbols_json string) using json options (path ' ~ sql_string(run_info)
+                ~ ", multiLine 'true')"
+            ) -%}
+        {%- endif -%}
     {%- endif -%}
 {% endmacro %}

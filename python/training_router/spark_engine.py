@@ -22,11 +22,13 @@ from pathlib import Path
 
 import duckdb
 
+from .dbt_runner import DbtResult, RunSettings, run_dbt
 from .errors import UsageError
 
 ENGINES = ("duckdb", "spark")
 DBT_TARGET = "spark"
 SCHEMA = "router"  # profiles.yml: the spark target's schema
+HISTORY_MODELS = "path:models/history"  # DuckDB-only (plan_runs, routing_history, route_changes)
 PUBLISHED_TABLES = ("routing_plan", "routing_targets", "training_plan", "stability_metrics")
 JAVA_HINT = (
     "--engine spark needs Java 17: install it with `apt-get install -y openjdk-17-jre-headless` "
@@ -86,6 +88,19 @@ def copy_tables_to_duckdb(build_folder: Path, database: Path) -> list[str]:
             names.append(table.name)
         connection.execute("checkpoint")
     return names
+
+
+def finish_on_duckdb(result: DbtResult, build_folder: Path, database: Path, work_dir: Path,
+                     settings: RunSettings) -> DbtResult:
+    """After the Spark build: its tables copied into the build's DuckDB file, then (when it
+    succeeded) the DuckDB-only history models built there by dbt on DuckDB. Returns the
+    result to check: the Spark build's when it failed, else the history build's."""
+    copy_tables_to_duckdb(build_folder, database)
+    failed = result.returncode != 0 or any(r.get("status") in ("error", "fail") for r in result.results)
+    if failed:
+        return result
+    return run_dbt(["build", "--select", HISTORY_MODELS, "--exclude", "test_type:unit"],
+                   database=database, work_dir=work_dir, settings=settings)
 
 
 def stage_parquet(database: Path, staging: Path) -> list[Path]:
