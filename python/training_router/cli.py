@@ -208,10 +208,8 @@ def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str,
                     warning = carry_history(database, build_database)
                     warnings += [warning] if warning else []
             with timeline.span("dbt_build"):
-                command = ["build", "--exclude", "test_type:unit"]
-                if on_spark:
-                    command.extend(["--target", spark_engine.DBT_TARGET])
-                elif reuse is Reuse.NONE:
+                command = list(spark_engine.SPARK_BUILD) if on_spark else ["build", "--exclude", "test_type:unit"]
+                if reuse is Reuse.NONE and not on_spark:
                     command.append("--full-refresh")
                 elif reuse is Reuse.SAME_INPUTS:
                     command.extend(INPUT_LAYER)
@@ -222,7 +220,7 @@ def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str,
                                  on_output=progress.dbt_output,
                                  extra_env=spark_engine.environment(build_folder) if on_spark else None)
             if on_spark:
-                with timeline.span("copy_spark_tables"):
+                with timeline.span("spark_tables_checked_on_duckdb"):
                     result = spark_engine.finish_on_duckdb(result, build_folder, build_database, work_dir, settings)
             check_build(result, build_database)
 
