@@ -10,9 +10,14 @@ from .api import (
     should_train_cross_sectional,
     should_train_symbol_specific,
 )
+from .errors import RouterError
+from .pipeline import PlanOutcome, generate_routing_plan
 
 __all__ = [
+    "PlanOutcome",
+    "RouterError",
     "__version__",
+    "generate_routing_plan",
     "generate_training_plan_from_routing",
     "load_routing_plan",
     "should_train_cross_sectional",

@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import re
+
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: a name holding
+# one would split a message over lines or rewrite the terminal
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(value: str | os.PathLike[str]) -> str:
+    """A path or name for a one-line message: as it is, or, when it holds a control
+    character (a newline in a folder name, say), Python's quoted, escaped repr of it."""
+    text = os.fspath(value)
+    return repr(text) if _CONTROL.search(text) else text
+
 
 class RouterError(Exception):
     """Base class: a failure the CLI reports in plain words and an exit code."""
@@ -43,6 +57,13 @@ class BusyError(RouterError):
     """Another run holds the output location and did not finish in time."""
 
     exit_code = 5
+
+
+class OutputError(RouterError):
+    """The outputs cannot be written (a full disk, a read-only or forbidden folder); the
+    message names the path and what to do. The previous plan is kept."""
+
+    exit_code = 6
 
 
 class DbtError(RouterError):

@@ -69,8 +69,7 @@ def _assert_previous_plan_intact(out: Path, before: dict[str, str]) -> None:
 def test_sigkill_during_dbt_build(previous: Path) -> None:
     before = _snapshot(previous)
     process = _start(previous, {})
-    _wait_for(lambda: any(previous.glob(".routing.duckdb.build-*"))
-              or any((previous / ".router").glob("build-*/")))
+    _wait_for(lambda: any((previous / ".plans").glob(".building-*/routing.duckdb")))
     time.sleep(1.0)  # well inside the dbt build
     process.kill()
     process.wait()
@@ -107,11 +106,11 @@ def test_next_run_after_a_kill_succeeds_and_cleans_up(previous: Path) -> None:
         pass
     process.kill()
     process.wait()
-    assert any(previous.glob(".routing.duckdb.build-*")) or any((previous / ".router").glob("build-*"))
+    assert any((previous / ".plans").glob(".building-*"))
     run = run_router(EXAMPLE, previous)
     assert run.returncode == 0, run.stderr
-    assert not list(previous.glob(".routing.duckdb.build-*"))
-    assert not list((previous / ".router").glob("build-*"))
+    assert not list((previous / ".plans").glob(".building-*"))
+    assert len(list((previous / ".plans").iterdir())) == 2  # the plan and the one before it
 
 
 def test_second_run_waits_for_the_lock_then_fails_clearly(previous: Path) -> None:
