@@ -21,7 +21,9 @@ from . import inputs
 from .dbt_runner import DbtResult, RunSettings, check_build, format_problems, run_dbt
 from .errors import DbtError, InputError, OutputError, printable
 from .faults import fault_point
+from .history import carry_history, write_run_info
 from .loaded_layer import INPUT_LAYER, Reuse, seed_from_previous
+from .progress import Reporter
 from .publish import writing
 from .timeline import Timeline
 
@@ -29,6 +31,11 @@ MAX_RETRIES = 2
 CHANGED_FILES_SHOWN = 10
 # what DuckDB says when it cannot write the database dbt builds
 _OUTPUT_FAILURES = ("No space left on device", "Read-only file system", "Disk quota exceeded")
+REUSE_DETAIL = {
+    Reuse.NONE: "every input file is read",
+    Reuse.LOADED_LAYER: "new and changed input files are read",
+    Reuse.SAME_INPUTS: "inputs unchanged, re-routing",
+}
 
 Notify = Callable[[str], None]
 
@@ -45,11 +52,15 @@ class Built:
     listing_digest: str
     attempts: int
     reuse: Reuse
+    warnings: list[str]
 
 
 def build(request: inputs.Request, config: dict[str, Any], database: Path, previous: Path | None,
-          work_dir: Path, full_refresh: bool, timeline: Timeline, notify: Notify = notify_stderr) -> Built:
+          work_dir: Path, full_refresh: bool, timeline: Timeline, *, keep_plans: int | None = None,
+          progress: Reporter | None = None, notify: Notify = notify_stderr) -> Built:
     """Build `database` from the inputs of `request`; raise the typed error of a failed build."""
+    progress = progress or Reporter()
+    warnings: list[str] = []
     settings = RunSettings(
         metrics_dir=request.metrics_dir,
         stability_dir=request.stability_dir,
@@ -58,26 +69,37 @@ def build(request: inputs.Request, config: dict[str, Any], database: Path, previ
         symbols=request.requested_symbols,
         routing=config["routing"],
         training_plan=config["training_plan"],
+        # one path for every run, as the listing: the run's identity, read by plan_identity
+        run_info=work_dir / "run_info.json",
+        history_keep_plans=keep_plans,
     )
     with timeline.span("list_inputs"):
         scan = _checked_scan(request)
+        progress.note(f"{len(request.targets)} target(s), {len(scan.files):,} input file(s) found")
         with writing(settings.input_listing):
             listing = inputs.write_input_listing(scan, settings.input_listing)
+            write_run_info(work_dir / "run_info.json", config, request.requested_targets,
+                           request.requested_symbols)
     with timeline.span("copy_previous_database"), writing(database):
         fault_point("copy_previous_database", database)
         reuse = seed_from_previous(previous, database, full_refresh, listing) if previous else Reuse.NONE
+        if reuse is Reuse.NONE and previous is not None:  # the history outlives a fresh loaded layer
+            warning = carry_history(previous, database)
+            warnings += [warning] if warning else []
     first_reuse = reuse
     for attempt in range(1, MAX_RETRIES + 2):
         fault_point("before_dbt_build")
+        progress.phase("dbt build", REUSE_DETAIL[reuse] if attempt == 1 else f"again (attempt {attempt})")
         with timeline.span("dbt_build"):
-            result = run_dbt(_command(reuse), database=database, work_dir=work_dir, settings=settings)
+            result = run_dbt(_command(reuse), database=database, work_dir=work_dir, settings=settings,
+                             on_output=progress.dbt_output)
         fault_point("after_dbt_build")
         with timeline.span("list_inputs_again"):
             again = _scan(request)
             changed = inputs.changed_files(scan, again, request.targets)
         if not changed:
             _check(result, database)
-            return Built(database, listing, attempt, first_reuse)
+            return Built(database, listing, attempt, first_reuse, warnings)
         if attempt > MAX_RETRIES:
             raise InputError(
                 f"input files kept changing while the plan was built ({attempt} attempts); no plan was written. "

@@ -4,7 +4,8 @@
         [--routing-config routing_config.yaml] [--plan-output DIR] [--stability-dir DIR]
         [--database FILE]
 
-Parses the arguments, runs pipeline.generate_routing_plan and prints its outcome.
+Parses the arguments, runs pipeline.generate_routing_plan (or compares two plans of the
+history) and prints the outcome.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import RouterError
-from .pipeline import generate_routing_plan
+from .errors import RouterError, UsageError
+from .history import change_lines, change_summary_line, compare_plans
+from .pipeline import PlanOutcome, checked_path, generate_routing_plan
+from .progress import reporter_for
 from .summary import summary_lines
 
 
@@ -27,8 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="generate_routing_plan",
         description="Decide where to train models for every (target, symbol) pair and write the plans.",
     )
-    parser.add_argument("--output-dir", required=True, type=Path,
-                        help="feature-selection output: the metrics directory, one folder per target")
+    parser.add_argument("--output-dir", type=Path,
+                        help="feature-selection output: the metrics directory, one folder per target"
+                             " (required unless --compare)")
     parser.add_argument("--targets", nargs="+", metavar="TARGET", help="route only these targets")
     parser.add_argument("--symbols", nargs="+", metavar="SYMBOL",
                         help="route exactly these symbols for every target")
@@ -43,20 +47,48 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds to wait for another run on the same output to finish (default 60)")
     parser.add_argument("--full-refresh", action="store_true",
                         help="re-read every input file instead of only new and changed ones")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="route and print the summary and the changes against the published plan;"
+                             " publish nothing (no history row, artifacts and database untouched)")
+    parser.add_argument("--compare", nargs=2, metavar=("PLAN_BEFORE", "PLAN_AFTER"),
+                        help="print the route changes between two plans kept in the database's history"
+                             " (ids or unique prefixes, see table plan_runs); routes and writes nothing")
+    parser.add_argument("--keep-plans", type=int, metavar="N",
+                        help="how many published plans the history keeps (default 30, at least 2)")
     parser.add_argument("--quiet", action="store_true", help="print only the final line")
     parser.add_argument("--timings-json", type=Path, help="write the wall time of each phase to this file")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
+def _compare(args: argparse.Namespace) -> int:
+    plan_output = checked_path(args.plan_output, "--plan-output")
+    database = checked_path(args.database, "--database") if args.database else plan_output / "routing.duckdb"
+    document = compare_plans(database, *args.compare)
+    print(change_summary_line(document))
+    for line in change_lines(document):
+        print(line)
+    return 0
+
+
+def _route(args: argparse.Namespace) -> PlanOutcome:
+    if args.output_dir is None:
+        raise UsageError("--output-dir is required (the metrics directory to route)")
+    with reporter_for(args.quiet) as progress:
+        return generate_routing_plan(
+            args.output_dir, targets=args.targets, symbols=args.symbols, routing_config=args.routing_config,
+            plan_output=args.plan_output, stability_dir=args.stability_dir, database=args.database,
+            lock_timeout=args.lock_timeout, full_refresh=args.full_refresh, dry_run=args.dry_run,
+            keep_plans=args.keep_plans, progress=progress,
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        outcome = generate_routing_plan(
-            args.output_dir, targets=args.targets, symbols=args.symbols, routing_config=args.routing_config,
-            plan_output=args.plan_output, stability_dir=args.stability_dir, database=args.database,
-            lock_timeout=args.lock_timeout, full_refresh=args.full_refresh,
-        )
+        if args.compare:
+            return _compare(args)
+        outcome = _route(args)
     except RouterError as error:
         print(f"[ROUTER] error: {error}", file=sys.stderr)
         return error.exit_code
@@ -71,6 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.quiet:
         for line in summary_lines(outcome.routing_plan):
             print(line)
+    print(change_summary_line(outcome.changes))
+    if outcome.dry_run:
+        for line in change_lines(outcome.changes):
+            print(line)
+        print(
+            f"[ROUTER] dry run: {outcome.n_decisions} decision(s), {outcome.n_jobs} job(s);"
+            f" plan {outcome.plan_id} NOT published (nothing was written to {outcome.plan_output})"
+        )
+        return 0
     print(
         f"[ROUTER] {outcome.n_decisions} decision(s), {outcome.n_jobs} job(s); "
         f"plan {outcome.plan_id} written to {outcome.plan_output} (database {outcome.database})"

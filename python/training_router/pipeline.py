@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from . import build, inputs, publish
 from .config import load_config_file
 from .errors import NoCandidatesError, UsageError
 from .faults import fault_point
+from .history import current_changes, plan_metadata, write_changes
 from .loaded_layer import record_loaded_layer
-from .metadata import plan_metadata
+from .progress import Reporter
 from .streaming_export import export
 from .timeline import Timeline
 
@@ -32,12 +35,12 @@ PathLike = str | os.PathLike[str]
 
 @dataclass
 class PlanOutcome:
-    """What a run published."""
+    """What a run published (or, for a dry run, would have published)."""
 
     plan_id: str
     plan_output: Path
     database: Path  # the documented path (a link to the plan's database)
-    artifacts: list[Path]  # the documented paths of the files written
+    artifacts: list[Path]  # the documented paths of the files written (none for a dry run)
     n_decisions: int
     job_summary: dict[str, Any]  # total_jobs, by_route, by_type, by_priority
     warnings: list[str]
@@ -45,6 +48,8 @@ class PlanOutcome:
     timeline: Timeline
     build_attempts: int = 1
     metadata: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)  # route changes against the previous plan
+    dry_run: bool = False
 
     @property
     def n_jobs(self) -> int:
@@ -79,15 +84,25 @@ def generate_routing_plan(
     database: PathLike | None = None,
     lock_timeout: float = 60.0,
     full_refresh: bool = False,
+    dry_run: bool = False,
+    keep_plans: int | None = None,
+    progress: Reporter | None = None,
     notify: build.Notify = build.notify_stderr,
 ) -> PlanOutcome:
     """Route every (target, symbol) pair of the feature-selection output `output_dir`
     and publish the plans under `plan_output` (the CLI's arguments, by keyword).
+    `dry_run` routes and compares without publishing; `keep_plans` is how many plans the
+    history keeps; `progress` is told the phases and dbt's output (progress.py); `notify`
+    receives what the run has to tell while it goes (input files read again).
 
     Raises UsageError (exit 2), InputError / NoCandidatesError (3), InvariantError (4),
     BusyError (5), OutputError (6) or DbtError (1); the previous plan stays as it was."""
+    progress = progress or Reporter()
+    progress.phase("discovering inputs")
     timeline = Timeline()
     started = time.time()
+    if keep_plans is not None and (not isinstance(keep_plans, int) or keep_plans < 2):
+        raise UsageError(f"--keep-plans: must be a whole number >= 2, got {keep_plans}")
     config = load_config_file(Path(routing_config) if routing_config is not None else None)
     metrics_dir = checked_path(output_dir, "--output-dir")
     stability = checked_path(stability_dir, "--stability-dir") if stability_dir is not None else None
@@ -103,37 +118,48 @@ def generate_routing_plan(
         version = publish.new_version(layout)
         try:
             built = build.build(request, config, version.database, layout.previous_database(),
-                                layout.work_dir, full_refresh, timeline, notify)
-            with timeline.span("metadata_and_inputs_hash"):
-                metadata = plan_metadata(request, config, built.database)
+                                layout.work_dir, full_refresh, timeline, keep_plans=keep_plans,
+                                progress=progress, notify=notify)
+            with timeline.span("metadata_and_changes"), \
+                    duckdb.connect(str(built.database), read_only=True) as connection:
+                metadata = plan_metadata(connection)
+                changes = current_changes(connection, metadata)
+            progress.phase("exporting the plans")
             with publish.writing(version.folder):
                 fault_point("export")
                 written, light, job_summary = export(built.database, version.folder, metadata,
                                                      config["routing"]["dump_plan_as"], timeline)
-            n_decisions = sum(sum(t["route_counts"].values()) for t in light["targets"].values())
-            if n_decisions == 0:
-                raise NoCandidatesError(
-                    f"no routing candidates: the selected targets in {metrics_dir} have no symbols to route"
-                )
-            with timeline.span("record_loaded_layer"), publish.writing(built.database):
-                record_loaded_layer(built.database, built.listing_digest)
-            fault_point("promote")
-            with timeline.span("promote"):
-                publish.publish(layout, version)
+                n_decisions = sum(sum(t["route_counts"].values()) for t in light["targets"].values())
+                if n_decisions == 0:
+                    raise NoCandidatesError(
+                        f"no routing candidates: the selected targets in {metrics_dir} have no symbols to route"
+                    )
+                written += write_changes(version.folder / "routing_plan", changes)
+            if not dry_run:
+                with timeline.span("record_loaded_layer"), publish.writing(built.database):
+                    record_loaded_layer(built.database, built.listing_digest)
+                progress.phase("publishing")
+                fault_point("promote")
+                with timeline.span("promote"):
+                    publish.publish(layout, version)
         except BaseException:
             publish.discard(layout, version)
             raise
+        if dry_run:
+            publish.discard(layout, version)
     timeline.record("total", started, time.time())
     return PlanOutcome(
         plan_id=metadata["plan_id"],
         plan_output=out,
         database=layout.database,
-        artifacts=[out / path.relative_to(version.folder) for path in written],
+        artifacts=[] if dry_run else [out / path.relative_to(version.folder) for path in written],
         n_decisions=n_decisions,
         job_summary=job_summary,
-        warnings=list(request.warnings),
+        warnings=[*request.warnings, *built.warnings],
         routing_plan=light,
         timeline=timeline,
         build_attempts=built.attempts,
         metadata=metadata,
+        changes=changes,
+        dry_run=dry_run,
     )
