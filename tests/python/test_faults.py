@@ -39,7 +39,8 @@ def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _start(out: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "training_router", "--output-dir", str(EXAMPLE), "--plan-output", str(out),
-         "--routing-config", str(_other_config(out))],
+         "--routing-config", str(_other_config(out)),
+         "--lock-timeout", "900"],  # the second of two concurrent runs waits for the first, however slow
         env={**os.environ, "SOURCE_DATE_EPOCH": "1764000000", **env},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
