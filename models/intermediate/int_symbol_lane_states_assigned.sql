@@ -74,8 +74,8 @@ lanes as (
             when stability.stability_category is not null then 'snapshots'
             else 'none'
         end as local_stability_source,
-        thresholds.symbol_min_score,
-        thresholds.symbol_strong_score,
+        thresholds.local_min_score,
+        thresholds.local_strong_score,
         thresholds.experimental_min_score,
         {{ routing['min_sample_size']['symbol'] }} as local_min_sample_size
     from pairs
@@ -103,8 +103,8 @@ lanes_ruled as (
             min_sample_size='local_min_sample_size',
             successful_families='local_successful_families',
             stability='local_stability',
-            min_score='symbol_min_score',
-            strong_score='symbol_strong_score',
+            min_score='local_min_score',
+            strong_score='local_strong_score',
             experimental_min_score='experimental_min_score',
             allowlist=allowlist,
         ) }} as local_rule
@@ -117,7 +117,7 @@ final as (
     select
         *,
         {{ lane_state_from_rule('local_rule') }} as local_state,
-        {{ lane_reason_codes('LOCAL', 'local_rule', 'local_score', 'symbol_min_score', 'local_stability', allowlist) }}
+        {{ lane_reason_codes('LOCAL', 'local_rule', 'local_score', 'local_min_score', 'local_stability', allowlist) }}
             as local_reason_codes
     from lanes_ruled
 

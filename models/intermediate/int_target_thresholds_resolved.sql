@@ -44,9 +44,9 @@ final as (
         {{ threshold_expression(routing['cross_sectional']['strong_score'], 'task_type', 'horizon_tier') }}
             as cs_strong_score,
         {{ threshold_expression(routing['symbol']['min_score'], 'task_type', 'horizon_tier') }}
-            as symbol_min_score,
+            as local_min_score,
         {{ threshold_expression(routing['symbol']['strong_score'], 'task_type', 'horizon_tier') }}
-            as symbol_strong_score,
+            as local_strong_score,
         {{ threshold_expression(routing['experimental']['min_score'], 'task_type', 'horizon_tier') }}
             as experimental_min_score
     from resolved

@@ -9,8 +9,8 @@
     {'code': 'CS', 'score': 'cs_score', 'stability': 'cs_stability', 'min_score': 'cs_min_score',
      'strong_score': 'cs_strong_score', 'sample_size': 'cs_sample_size', 'min_sample_size': 'cs_min_sample_size',
      'families': 'cs_successful_families', 'allowlist': 'cross_sectional'},
-    {'code': 'LOCAL', 'score': 'local_score', 'stability': 'local_stability', 'min_score': 'symbol_min_score',
-     'strong_score': 'symbol_strong_score', 'sample_size': 'local_sample_size', 'min_sample_size': 'local_min_sample_size',
+    {'code': 'LOCAL', 'score': 'local_score', 'stability': 'local_stability', 'min_score': 'local_min_score',
+     'strong_score': 'local_strong_score', 'sample_size': 'local_sample_size', 'min_sample_size': 'local_min_sample_size',
      'families': 'local_successful_families', 'allowlist': 'symbol'},
 ] %}
 
@@ -133,8 +133,8 @@ final as (
         horizon_tier,
         cs_min_score,
         cs_strong_score,
-        symbol_min_score,
-        symbol_strong_score,
+        local_min_score,
+        local_strong_score,
         experimental_min_score,
         cs_min_sample_size,
         local_min_sample_size,

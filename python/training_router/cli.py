@@ -37,11 +37,17 @@ from .plan_files import (
     scan_input_files,
     write_input_listing,
 )
+from .progress import Reporter, reporter_for
 from .streaming_export import export
 from .summary import summary_lines
 from .timeline import Timeline
 
 GLOB_CHARACTERS = set("*?[]{}")
+REUSE_DETAIL = {
+    Reuse.NONE: "every input file is read",
+    Reuse.LOADED_LAYER: "new and changed input files are read",
+    Reuse.SAME_INPUTS: "inputs unchanged, re-routing",
+}
 FAULT_ENV = "ROUTER_FAULT_AT"
 
 
@@ -100,8 +106,11 @@ def _check_names(names: Sequence[str] | None, flag: str) -> list[str]:
     return sorted(set(cleaned))
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    """One routing run; returns what it wrote. Raises RouterError subclasses."""
+def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str, Any]:
+    """One routing run; returns what it wrote. Raises RouterError subclasses.
+    ``progress`` is told the phases and dbt's output (see progress.py)."""
+    progress = progress or Reporter()
+    progress.phase("discovering inputs")
     timeline = Timeline()
     started = time.time()
     config = load_config_file(args.routing_config)
@@ -132,6 +141,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if scan.problems:
         raise InputError(format_problems(scan.problems), scan.problems)
     timeline.record("config_and_discovery", started, time.time())
+    progress.note(f"{len(targets)} target(s), {len(scan.files):,} input file(s) found")
 
     work_dir = plan_output / ".router"
     settings = RunSettings(
@@ -166,7 +176,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     command.append("--full-refresh")
                 elif reuse is Reuse.SAME_INPUTS:
                     command.extend(INPUT_LAYER)
-                result = run_dbt(command, database=build_database, work_dir=work_dir, settings=settings)
+                progress.phase("dbt build", REUSE_DETAIL[reuse])
+                result = run_dbt(command, database=build_database, work_dir=work_dir, settings=settings,
+                                 on_output=progress.dbt_output)
             check_build(result, build_database)
 
             inputs_started = time.time()
@@ -186,6 +198,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             metadata["config"] = config
             timeline.record("metadata_and_inputs_hash", inputs_started, time.time())
 
+            progress.phase("exporting the plans")
             fault_point("export")
             written, light, job_summary = export(build_database, staging, metadata,
                                                  config["routing"]["dump_plan_as"], timeline)
@@ -197,6 +210,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             with timeline.span("record_loaded_layer"):
                 record_loaded_layer(build_database, listing)
 
+            progress.phase("publishing")
             fault_point("promote")
             with timeline.span("promote"):
                 promote([(path, plan_output / path.relative_to(staging)) for path in written]
@@ -220,7 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        outcome = run(args)
+        with reporter_for(args.quiet) as progress:
+            outcome = run(args, progress)
     except RouterError as error:
         print(f"[ROUTER] error: {error}", file=sys.stderr)
         return error.exit_code

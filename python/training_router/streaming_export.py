@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 import duckdb
 
-from . import fast_yaml
+from . import fast_yaml, report
 from .exporter import MARKDOWN_DETAIL_LIMIT, routing_plan_markdown, training_plan_markdown
 from .summary import SYMBOL_LINES_PER_TARGET
 from .timeline import Timeline
@@ -92,11 +92,11 @@ def _target_parts(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[str, 
                 target_name,
                 any_value(cs_min_score) as cs_min_score,
                 any_value(cs_strong_score) as cs_strong_score,
-                any_value(symbol_min_score) as symbol_min_score,
-                any_value(symbol_strong_score) as symbol_strong_score,
+                any_value(local_min_score) as local_min_score,
+                any_value(local_strong_score) as local_strong_score,
                 any_value(experimental_min_score) as experimental_min_score,
                 any_value(cs_min_sample_size) as cs_min_sample_size,
-                any_value(local_min_sample_size) as symbol_min_sample_size
+                any_value(local_min_sample_size) as local_min_sample_size
             from routing_plan
             group by target_name
             """,
@@ -299,6 +299,8 @@ def export(database: Path, out_dir: Path, metadata: dict[str, Any], formats: lis
                 writer(connection, *args, json_out or None, yaml_out or None)  # type: ignore[operator]
             timeline.record(f"export_{name}.json+yaml", started, time.time())
             written += [p for p, kind in ((json_path, "JSON"), (yaml_path, "YAML")) if kind in formats]
+        with timeline.span("export_report"):
+            written.append(report.write_report(connection, out_dir / "routing_plan", metadata))
     if "MARKDOWN" in formats:
         started = time.time()
         (out_dir / "routing_plan" / "routing_plan.md").write_text(routing_plan_markdown(light), encoding="utf-8")
