@@ -270,7 +270,7 @@ def _symbol_min_scores(database: Path) -> list[float]:
     import duckdb
 
     with duckdb.connect(str(database), read_only=True) as connection:
-        return [r[0] for r in connection.execute("select symbol_min_score from routing_plan").fetchall()]
+        return [r[0] for r in connection.execute("select local_min_score from routing_plan").fetchall()]
 
 
 # --- where the config file is looked up (the seed's CONFIG/training_config/) -------
