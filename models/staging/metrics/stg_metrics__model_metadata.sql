@@ -76,9 +76,9 @@ entries_split as (
         file_problem,
         entry.key as entry_key,
         entry.value as entry_json,
-        regexp_matches(entry.key, '^[^:]+:.+:[^:]+$') as is_well_formed_key,
+        regexp_matches(entry.key, '(?s)^[^:]+:.+:[^:]+$') as is_well_formed_key,
         regexp_extract(entry.key, '^([^:]+):', 1) as symbol,
-        regexp_extract(entry.key, '^[^:]+:(.+):[^:]+$', 1) as key_target,
+        regexp_extract(entry.key, '(?s)^[^:]+:(.+):[^:]+$', 1) as key_target,
         regexp_extract(entry.key, ':([^:]+)$', 1) as model_family,
         {{ json_type_of('entry.value') }} = 'OBJECT' as is_object,
         {{ json_object_fields('entry.value', entry_fields) }} as fields
