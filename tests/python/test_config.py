@@ -285,3 +285,75 @@ def test_find_routing_config_order(tmp_path: Path) -> None:
     explicit = tmp_path / "other.yaml"
     assert find_routing_config(explicit, tmp_path) == explicit
     assert find_routing_config(Path("rel.yaml"), tmp_path) == tmp_path / "rel.yaml"
+
+
+def _routes(database: Path) -> dict[tuple[str, str], str]:
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute("select target_name, symbol, route from routing_plan").fetchall()
+    return {(t, s): route for t, s, route in rows}
+
+
+PREFER_CS = "routing:\n  both_strong_behavior: PREFER_CS\n"
+
+
+def test_seed_config_location_in_the_working_directory_is_used(tmp_path: Path, example_run) -> None:
+    """The seed's CONFIG/training_config/routing_config.yaml, found from the working
+    directory without --routing-config: PREFER_CS turns the two ROUTE_BOTH pairs of the
+    swing target into ROUTE_CROSS_SECTIONAL and changes nothing else."""
+    work = tmp_path / "project"
+    seed_config = work / "CONFIG" / "training_config" / "routing_config.yaml"
+    seed_config.parent.mkdir(parents=True)
+    seed_config.write_text(PREFER_CS)
+    run = run_router(EXAMPLE, tmp_path / "METRICS", cwd=work)
+    assert run.returncode == 0, run.stderr[-3000:]
+    before, after = _routes(example_run.database), _routes(run.database)
+    expected = {**before, (SWING, "AAPL"): "ROUTE_CROSS_SECTIONAL", (SWING, "GOOGL"): "ROUTE_CROSS_SECTIONAL"}
+    assert before[(SWING, "AAPL")] == before[(SWING, "GOOGL")] == "ROUTE_BOTH"
+    assert after == expected
+    assert f"[ROUTER] routing config: {seed_config}" in run.stderr.splitlines()
+    metadata = run.routing_plan()["metadata"]
+    assert metadata["config_file"] == str(seed_config)
+    assert metadata["config"]["routing"]["both_strong_behavior"] == "PREFER_CS"
+
+    # the same content given with --routing-config from elsewhere: the same config_hash
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text(PREFER_CS)
+    same = run_router(EXAMPLE, tmp_path / "METRICS2", "--routing-config", str(elsewhere))
+    assert same.returncode == 0, same.stderr[-3000:]
+    assert same.routing_plan()["metadata"]["config_file"] == str(elsewhere)
+    assert same.routing_plan()["metadata"]["config_hash"] == metadata["config_hash"]
+
+
+def test_routing_config_flag_wins_over_the_seed_location(tmp_path: Path, example_run) -> None:
+    work = tmp_path / "project"
+    seed_config = work / "CONFIG" / "training_config" / "routing_config.yaml"
+    seed_config.parent.mkdir(parents=True)
+    seed_config.write_text(PREFER_CS)
+    explicit = work / "mine.yaml"
+    explicit.write_text("routing:\n  both_strong_behavior: ROUTE_BOTH\n")
+    run = run_router(EXAMPLE, tmp_path / "METRICS", "--routing-config", "mine.yaml", cwd=work)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert _routes(run.database) == _routes(example_run.database)
+    assert f"[ROUTER] routing config: {explicit}" in run.stderr.splitlines()
+    assert run.routing_plan()["metadata"]["config_file"] == str(explicit)
+    # a broken seed-location file is not read when the flag names another file
+    seed_config.write_text("routing: [broken\n")
+    again = run_router(EXAMPLE, tmp_path / "METRICS", "--routing-config", "mine.yaml", cwd=work)
+    assert again.returncode == 0, again.stderr[-3000:]
+
+
+def test_without_any_config_file_the_defaults_are_said(example_run) -> None:
+    assert "[ROUTER] routing config: defaults" in example_run.stderr.splitlines()
+    assert example_run.routing_plan()["metadata"]["config_file"] is None
+
+
+def test_a_broken_file_at_the_seed_location_is_refused_naming_it(tmp_path: Path) -> None:
+    work = tmp_path / "project"
+    seed_config = work / "CONFIG" / "training_config" / "routing_config.yaml"
+    seed_config.parent.mkdir(parents=True)
+    seed_config.write_text("routing:\n  block_on_leakage: true\n  block_on_leakage: false\n")
+    run = run_router(EXAMPLE, tmp_path / "METRICS", cwd=work)
+    assert run.returncode == 2, run.stderr
+    assert str(seed_config) in run.stderr and "'block_on_leakage' is given twice (lines 2 and 3)" in run.stderr
