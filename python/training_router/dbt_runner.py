@@ -283,6 +283,8 @@ def check_build(result: DbtResult, database: Path) -> None:
 
 
 def format_problems(problems: list[tuple[str, str]], limit: int = 50) -> str:
+    """One line per problem: the file and the problem, control characters in either
+    (a folder or key name holding a line break) shown escaped (errors.printable)."""
     lines = [f"bad input: {len(problems)} problem(s) found; no plan was written"]
     for path, problem in problems[:limit]:
         lines.append(f"  {printable(path)}: {printable(problem)}")

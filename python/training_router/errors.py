@@ -3,18 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
-
-# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: a name holding
-# one would split a message over lines or rewrite the terminal
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def printable(value: str | os.PathLike[str]) -> str:
-    """A path or name for a one-line message: as it is, or, when it holds a control
-    character (a newline in a folder name, say), Python's quoted, escaped repr of it."""
-    text = os.fspath(value)
-    return repr(text) if _CONTROL.search(text) else text
 
 
 class RouterError(Exception):
@@ -70,3 +58,20 @@ class DbtError(RouterError):
     """dbt itself failed (compilation or an unexpected database error)."""
 
     exit_code = 1
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(value: str | os.PathLike[str]) -> str:
+    """``text`` safe to show on one line of a message: line breaks, tabs and other
+    control characters (and the Unicode line/paragraph separators, which also end a
+    line for many readers) written as escapes (\\n, \\t, \\x1b, \\u2028), so that a
+    file or key name holding one cannot split or forge a message line."""
+    text = os.fspath(value)
+    return "".join(
+        _ESCAPES.get(char)
+        or (f"\\x{ord(char):02x}" if ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 else None)
+        or (f"\\u{ord(char):04x}" if char in "\u2028\u2029" else char)
+        for char in text
+    )

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from . import build, inputs, publish
-from .config import load_config_file
+from .config import find_routing_config, load_config_file
 from .errors import NoCandidatesError, UsageError
 from .faults import fault_point
 from .history import current_changes, plan_metadata, write_changes
@@ -50,6 +50,7 @@ class PlanOutcome:
     metadata: dict[str, Any] = field(default_factory=dict)
     changes: dict[str, Any] = field(default_factory=dict)  # route changes against the previous plan
     dry_run: bool = False
+    config_file: Path | None = None  # the routing config used (None: the defaults)
 
     @property
     def n_jobs(self) -> int:
@@ -103,7 +104,9 @@ def generate_routing_plan(
     started = time.time()
     if keep_plans is not None and (not isinstance(keep_plans, int) or keep_plans < 2):
         raise UsageError(f"--keep-plans: must be a whole number >= 2, got {keep_plans}")
-    config = load_config_file(Path(routing_config) if routing_config is not None else None)
+    # routing_config, else the seed's CONFIG/training_config/routing_config.yaml here, else defaults
+    config_file = find_routing_config(Path(routing_config) if routing_config is not None else None)
+    config = load_config_file(config_file)
     metrics_dir = checked_path(output_dir, "--output-dir")
     stability = checked_path(stability_dir, "--stability-dir") if stability_dir is not None else None
     out = checked_path(plan_output, "--plan-output")
@@ -123,6 +126,7 @@ def generate_routing_plan(
             with timeline.span("metadata_and_changes"), \
                     duckdb.connect(str(built.database), read_only=True) as connection:
                 metadata = plan_metadata(connection)
+                metadata["config_file"] = str(config_file) if config_file else None
                 changes = current_changes(connection, metadata)
             progress.phase("exporting the plans")
             with publish.writing(version.folder):
@@ -162,4 +166,5 @@ def generate_routing_plan(
         metadata=metadata,
         changes=changes,
         dry_run=dry_run,
+        config_file=config_file,
     )
