@@ -25,7 +25,14 @@ from . import __version__
 from .config import config_hash, load_config_file
 from .dbt_runner import RunSettings, check_build, format_problems, run_dbt
 from .errors import InputError, NoCandidatesError, RouterError, UsageError
-from .loaded_layer import INPUT_LAYER, Reuse, record_loaded_layer, seed_from_previous
+from .loaded_layer import (
+    INPUT_LAYER,
+    SELECTION_LAYER,
+    Reuse,
+    record_loaded_layer,
+    seed_from_previous,
+    selection_key,
+)
 from .plan_files import (
     discover_targets,
     exclusive_lock,
@@ -47,6 +54,7 @@ REUSE_DETAIL = {
     Reuse.NONE: "every input file is read",
     Reuse.LOADED_LAYER: "new and changed input files are read",
     Reuse.SAME_INPUTS: "inputs unchanged, re-routing",
+    Reuse.SAME_SELECTION: "inputs and selection unchanged, re-routing",
 }
 FAULT_ENV = "ROUTER_FAULT_AT"
 
@@ -169,13 +177,16 @@ def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str,
             build_folder.mkdir()
             listing = write_input_listing(scan, settings.input_listing)
             with timeline.span("copy_previous_database"):
-                reuse = seed_from_previous(database, build_database, args.full_refresh, listing)
+                selection = selection_key(settings.targets, config["routing"]["stability_classification"]["top_k"])
+                reuse = seed_from_previous(database, build_database, args.full_refresh, listing, selection)
             with timeline.span("dbt_build"):
                 command = ["build", "--exclude", "test_type:unit"]
                 if reuse is Reuse.NONE:
                     command.append("--full-refresh")
                 elif reuse is Reuse.SAME_INPUTS:
                     command.extend(INPUT_LAYER)
+                elif reuse is Reuse.SAME_SELECTION:
+                    command.extend([*INPUT_LAYER, *SELECTION_LAYER])
                 progress.phase("dbt build", REUSE_DETAIL[reuse])
                 result = run_dbt(command, database=build_database, work_dir=work_dir, settings=settings,
                                  on_output=progress.dbt_output)
@@ -208,7 +219,7 @@ def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str,
                     f"no routing candidates: the selected targets in {metrics_dir} have no symbols to route"
                 )
             with timeline.span("record_loaded_layer"):
-                record_loaded_layer(build_database, listing)
+                record_loaded_layer(build_database, listing, selection)
 
             progress.phase("publishing")
             fault_point("promote")
