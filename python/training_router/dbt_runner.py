@@ -53,6 +53,8 @@ class RunSettings:
     symbols: list[str]
     routing: dict[str, Any]
     training_plan: dict[str, Any]
+    run_info: Path | None = None  # the run's identity for plan_identity (history.write_run_info)
+    history_keep_plans: int | None = None  # None: the project's default (dbt_project.yml)
 
     def environment(self) -> dict[str, str]:
         """Every setting, always set, so that a variable left in the user's shell never leaks in."""
@@ -64,6 +66,8 @@ class RunSettings:
             "ROUTER_SYMBOLS": json.dumps(self.symbols),
             "ROUTER_ROUTING": json.dumps(self.routing, sort_keys=True),
             "ROUTER_TRAINING_PLAN": json.dumps(self.training_plan, sort_keys=True),
+            "ROUTER_RUN_INFO": str(self.run_info) if self.run_info else "",
+            "ROUTER_HISTORY_KEEP_PLANS": json.dumps(self.history_keep_plans) if self.history_keep_plans else "",
         }
 
 
