@@ -298,10 +298,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.timings_json.write_text(json.dumps(outcome["timeline"].as_dict(), indent=2) + "\n")
     for warning in outcome["warnings"]:
         print(f"[ROUTER] warning: {warning}", file=sys.stderr)
-    if not args.quiet:
+    if not args.quiet:  # --quiet: the final line only
         for line in summary_lines(outcome["routing_plan"]):
             print(line)
-    print(change_summary_line(outcome["changes"]))
+        print(change_summary_line(outcome["changes"]))
     if args.dry_run:
         for line in change_lines(outcome["changes"]):
             print(line)
