@@ -1,12 +1,13 @@
 # Two entry points do all set-up on a fresh machine (README):
 #   make example   route the shipped example and write the six artifacts under METRICS/
 #   make test      run the whole test suite (dbt unit + data tests, pytest, ruff)
+#   make docs      build the dbt documentation site (one offline file: docs/site/static_index.html)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: example test lint bench clean
+.PHONY: example test lint bench clean browser docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +18,34 @@ $(STAMP): pyproject.toml
 example: $(STAMP)
 	$(BIN)/python -m TRAINING.orchestration.generate_routing_plan --output-dir examples/metrics --plan-output METRICS
 
-test: $(STAMP)
+# headless Chromium from the OS packages, for the report's browser test (tests/python/test_report_browser.py);
+# does nothing when it is installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser: $(CHROMIUM)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+
+test: $(STAMP) browser
 	$(BIN)/ruff check python tests/python bench
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --scale $(or $(SCALE),medium)
 
+# dbt docs: the example built into a throw-away database (so the catalog has every column),
+# then one self-contained HTML file with the lineage graph; open docs/site/static_index.html
+DOCS_ENV = ROUTER_METRICS_DIR=$(CURDIR)/examples/metrics ROUTER_DATABASE=$$tmp/docs.duckdb \
+	DBT_SEND_ANONYMOUS_USAGE_STATS=false
+DOCS_FLAGS = --project-dir $(CURDIR) --profiles-dir $(CURDIR) --log-path $$tmp/logs --quiet
+docs: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(DOCS_ENV) $(BIN)/dbt build --exclude test_type:unit $(DOCS_FLAGS) --target-path $$tmp/target && \
+	rm -rf docs/site && \
+	$(DOCS_ENV) $(BIN)/dbt docs generate --static $(DOCS_FLAGS) --target-path $$tmp/site && \
+	mkdir -p docs/site && cp $$tmp/site/static_index.html docs/site/static_index.html && \
+	echo "dbt docs: $(CURDIR)/docs/site/static_index.html"
+
 clean:
-	rm -rf $(VENV) METRICS target logs .pytest_cache
+	rm -rf $(VENV) METRICS target logs .pytest_cache docs/site

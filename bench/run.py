@@ -9,9 +9,13 @@ Generates the inputs if needed (bench/generate.py, deterministic), then:
 1. a full run on a fresh output location (every input parsed);
 2. a re-route on the same inputs with other thresholds (the loaded layer is reused);
 3. the floor: the same inputs loaded and routed by one hand-written DuckDB script
-   (bench/floor.py), with no dbt and no export.
+   (bench/floor.py), with no dbt and no export;
+4. the plain Python router (bench/plain.py): read the JSON, route with check_floor.py's
+   reading of the rules, write routing_plan.json/.yaml/.md — what a user would otherwise
+   write (slow at large scale, ~7 min: --no-plain skips it).
 For each phase it prints wall seconds and the peak RSS of the whole process tree
-(CLI + dbt) while the phase ran, plus decisions per second and the ratio to the floor.
+(CLI + dbt) while the phase ran, plus decisions per second, and a comparison table:
+the router's full run and re-route against the floor and the plain router, in the same run.
 """
 
 from __future__ import annotations
@@ -173,6 +177,33 @@ def run_cli(metrics: Path, out: Path, extra: list[str], cache: Path) -> dict[str
             "parse": dbt_parse_kind(out)}
 
 
+def run_plain(metrics: Path, out: Path) -> dict[str, Any]:
+    completed, sampler, started, ended = measured(
+        [sys.executable, str(REPO / "bench" / "plain.py"), str(metrics), str(out)], REPO)
+    if completed.returncode != 0:
+        raise SystemExit(f"plain router failed:\n{completed.stderr}")
+    decisions = int(re.search(r"decisions=(\d+)", completed.stdout).group(1))  # type: ignore[union-attr]
+    return {"wall": ended - started, "peak": sampler.peak(), "decisions": decisions, "output": completed.stdout}
+
+
+def comparison(full: dict[str, Any], reroute: dict[str, Any], floor: dict[str, Any] | None,
+               plain: dict[str, Any] | None) -> list[str]:
+    """One table: each measured program, its wall time, and the router's ratios to the others."""
+    lines = ["| program | wall s | peak RSS MB | router full ÷ it | router re-route ÷ it |",
+             "|---|---:|---:|---:|---:|"]
+    rows = [("router, full run", full), ("router, re-route", reroute),
+            ("floor (bench/floor.py: DuckDB script, no dbt, no export)", floor),
+            ("plain Python router (bench/plain.py: JSON in, JSON/YAML/Markdown out)", plain)]
+    for name, result in rows:
+        if result is None:
+            continue
+        lines.append(f"| {name} | {result['wall']:.2f} | {_mb(result['peak'])} | "
+                     f"{full['wall'] / result['wall']:.2f}× | {reroute['wall'] / result['wall']:.2f}× |")
+    if plain is not None and plain["decisions"] != full["decisions"]:
+        lines += ["", f"**the plain router made {plain['decisions']:,} decisions, the router {full['decisions']:,}**"]
+    return [*lines, ""]
+
+
 def run_floor(metrics: Path) -> dict[str, Any]:
     completed, sampler, started, ended = measured([sys.executable, str(REPO / "bench" / "floor.py"), str(metrics)],
                                                   REPO)
@@ -209,6 +240,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, help="inputs (default: examples/metrics, or bench/data/<scale>)")
     parser.add_argument("--work", type=Path, help="where outputs go (default: a temporary folder)")
     parser.add_argument("--no-floor", action="store_true")
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain Python router (~7 min at large)")
     parser.add_argument("--cold-parse", action="store_true",
                         help="start without dbt's saved parse (a machine's very first run)")
     args = parser.parse_args()
@@ -233,15 +265,19 @@ def main() -> int:
     full = run_cli(data, out, [], cache)
     reroute = run_cli(data, out, ["--routing-config", str(reroute_config)], cache)
     floor = None if args.no_floor else run_floor(data)
+    plain = None if args.no_plain else run_plain(data, work / "plain")
 
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
     lines = [f"## {args.scale} — {dt.date.today().isoformat()}, commit {commit}, {os.cpu_count()} cores", ""]
+    lines += comparison(full, reroute, floor, plain)
     lines += report("full run (fresh output, every input parsed)", full, floor)
     lines += report("re-route (same inputs, other thresholds)", reroute, None)
     if floor:
         lines += ["<details><summary>floor output</summary>", "", "```", floor["output"].strip(), "```", "",
                   "</details>", ""]
+    if plain:
+        lines += ["plain Python router: " + "; ".join(plain["output"].strip().splitlines()), ""]
     print("\n".join(lines))
     return 0
 

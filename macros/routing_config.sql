@@ -28,8 +28,19 @@
     else `default`. The CLI passes its settings this second way: dbt re-parses the
     whole project when any --vars value changes, but only the files that read an
     environment variable when that variable changes (docs/DESIGN.md, "Parsing").
+
+    While dbt parses (`execute` is false) the setting is not read at all and the
+    default stands in: dbt records the environment variables a file reads while
+    parsing it and re-parses that file when one changes, so reading them here would
+    cost a partial parse (+2 s) on every config change. The values matter only when
+    the SQL is compiled, and compiling renders each file again with the current
+    environment. A ref() that only a non-default setting reaches must therefore be
+    declared with a `-- depends_on:` comment.
 -#}
 {% macro run_var(name, default) %}
+    {%- if not execute -%}
+        {{ return(default) }}
+    {%- endif -%}
     {%- set given = var(name, none) -%}
     {%- if given is not none -%}
         {{ return(given) }}

@@ -21,27 +21,42 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from . import __version__
-from .config import config_hash, load_config_file
+from .config import load_config_file
 from .dbt_runner import RunSettings, check_build, format_problems, run_dbt
 from .errors import InputError, NoCandidatesError, RouterError, UsageError
+from .history import (
+    carry_history,
+    change_lines,
+    change_summary_line,
+    compare_plans,
+    current_changes,
+    plan_metadata,
+    write_changes,
+    write_run_info,
+)
 from .loaded_layer import INPUT_LAYER, Reuse, record_loaded_layer, seed_from_previous
 from .plan_files import (
     discover_targets,
     exclusive_lock,
-    generated_at,
-    git_commit,
-    inputs_hash,
     promote,
     remove_quietly,
     scan_input_files,
     write_input_listing,
 )
+from .progress import Reporter, reporter_for
 from .streaming_export import export
 from .summary import summary_lines
 from .timeline import Timeline
 
 GLOB_CHARACTERS = set("*?[]{}")
+REUSE_DETAIL = {
+    Reuse.NONE: "every input file is read",
+    Reuse.LOADED_LAYER: "new and changed input files are read",
+    Reuse.SAME_INPUTS: "inputs unchanged, re-routing",
+}
 FAULT_ENV = "ROUTER_FAULT_AT"
 
 
@@ -62,8 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="generate_routing_plan",
         description="Decide where to train models for every (target, symbol) pair and write the plans.",
     )
-    parser.add_argument("--output-dir", required=True, type=Path,
-                        help="feature-selection output: the metrics directory, one folder per target")
+    parser.add_argument("--output-dir", type=Path,
+                        help="feature-selection output: the metrics directory, one folder per target"
+                             " (required unless --compare)")
     parser.add_argument("--targets", nargs="+", metavar="TARGET", help="route only these targets")
     parser.add_argument("--symbols", nargs="+", metavar="SYMBOL",
                         help="route exactly these symbols for every target")
@@ -78,6 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds to wait for another run on the same output to finish (default 60)")
     parser.add_argument("--full-refresh", action="store_true",
                         help="re-read every input file instead of only new and changed ones")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="route and print the summary and the changes against the published plan;"
+                             " publish nothing (no history row, artifacts and database untouched)")
+    parser.add_argument("--compare", nargs=2, metavar=("PLAN_BEFORE", "PLAN_AFTER"),
+                        help="print the route changes between two plans kept in the database's history"
+                             " (ids or unique prefixes, see table plan_runs); routes and writes nothing")
+    parser.add_argument("--keep-plans", type=int, metavar="N",
+                        help="how many published plans the history keeps (default 30, at least 2)")
     parser.add_argument("--quiet", action="store_true", help="print only the final line")
     parser.add_argument("--timings-json", type=Path, help="write the wall time of each phase to this file")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -100,10 +124,17 @@ def _check_names(names: Sequence[str] | None, flag: str) -> list[str]:
     return sorted(set(cleaned))
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    """One routing run; returns what it wrote. Raises RouterError subclasses."""
+def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str, Any]:
+    """One routing run; returns what it wrote. Raises RouterError subclasses.
+    ``progress`` is told the phases and dbt's output (see progress.py)."""
+    progress = progress or Reporter()
+    progress.phase("discovering inputs")
     timeline = Timeline()
     started = time.time()
+    if args.output_dir is None:
+        raise UsageError("--output-dir is required (the metrics directory to route)")
+    if args.keep_plans is not None and args.keep_plans < 2:
+        raise UsageError(f"--keep-plans: must be a whole number >= 2, got {args.keep_plans}")
     config = load_config_file(args.routing_config)
     metrics_dir = _check_path(args.output_dir, "--output-dir")
     stability_dir = _check_path(args.stability_dir, "--stability-dir") if args.stability_dir else None
@@ -132,6 +163,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if scan.problems:
         raise InputError(format_problems(scan.problems), scan.problems)
     timeline.record("config_and_discovery", started, time.time())
+    progress.note(f"{len(targets)} target(s), {len(scan.files):,} input file(s) found")
 
     work_dir = plan_output / ".router"
     settings = RunSettings(
@@ -143,6 +175,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         symbols=requested_symbols,
         routing=config["routing"],
         training_plan=config["training_plan"],
+        # one path for every run, as the listing: the run's identity, read by plan_identity
+        run_info=work_dir / "run_info.json",
+        history_keep_plans=args.keep_plans,
     )
     build_id = f"build-{os.getpid()}"
     # a folder per run beside the database (promote is a rename), the file in it always
@@ -158,34 +193,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             staging.mkdir(parents=True, exist_ok=True)
             build_folder.mkdir()
             listing = write_input_listing(scan, settings.input_listing)
+            write_run_info(work_dir / "run_info.json", config, requested_targets, requested_symbols)
             with timeline.span("copy_previous_database"):
                 reuse = seed_from_previous(database, build_database, args.full_refresh, listing)
+                if reuse is Reuse.NONE:  # the history outlives a fresh loaded layer
+                    warning = carry_history(database, build_database)
+                    warnings += [warning] if warning else []
             with timeline.span("dbt_build"):
                 command = ["build", "--exclude", "test_type:unit"]
                 if reuse is Reuse.NONE:
                     command.append("--full-refresh")
                 elif reuse is Reuse.SAME_INPUTS:
                     command.extend(INPUT_LAYER)
-                result = run_dbt(command, database=build_database, work_dir=work_dir, settings=settings)
+                progress.phase("dbt build", REUSE_DETAIL[reuse])
+                result = run_dbt(command, database=build_database, work_dir=work_dir, settings=settings,
+                                 on_output=progress.dbt_output)
             check_build(result, build_database)
 
-            inputs_started = time.time()
-            metadata = {
-                "generated_at": generated_at(),
-                "git_commit": git_commit(),
-                "router_version": __version__,
-                "config_hash": config_hash(config),
-                "inputs_hash": inputs_hash(build_database, [p for p in (stability_dir, metrics_dir) if p], targets),
-                "targets_requested": requested_targets,
-                "symbols_requested": requested_symbols,
-            }
-            metadata["plan_id"] = config_hash(
-                {k: metadata[k] for k in ("git_commit", "config_hash", "inputs_hash",
-                                          "targets_requested", "symbols_requested")}
-            )[:16]
-            metadata["config"] = config
-            timeline.record("metadata_and_inputs_hash", inputs_started, time.time())
+            with timeline.span("metadata_and_changes"), \
+                    duckdb.connect(str(build_database), read_only=True) as connection:
+                metadata = plan_metadata(connection)
+                changes = current_changes(connection, metadata)
 
+            progress.phase("exporting the plans")
             fault_point("export")
             written, light, job_summary = export(build_database, staging, metadata,
                                                  config["routing"]["dump_plan_as"], timeline)
@@ -194,9 +224,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 raise NoCandidatesError(
                     f"no routing candidates: the selected targets in {metrics_dir} have no symbols to route"
                 )
+            written += write_changes(staging / "routing_plan", changes)
+            if args.dry_run:
+                return _outcome(light, job_summary, n_decisions, database, plan_output, warnings, timeline,
+                                changes, started)
             with timeline.span("record_loaded_layer"):
                 record_loaded_layer(build_database, listing)
 
+            progress.phase("publishing")
             fault_point("promote")
             with timeline.span("promote"):
                 promote([(path, plan_output / path.relative_to(staging)) for path in written]
@@ -204,6 +239,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             remove_quietly(staging)
             remove_quietly(build_folder)
+    return _outcome(light, job_summary, n_decisions, database, plan_output, warnings, timeline, changes, started)
+
+
+def _outcome(light: dict[str, Any], job_summary: dict[str, Any], n_decisions: int, database: Path,
+             plan_output: Path, warnings: list[str], timeline: Timeline, changes: dict[str, Any],
+             started: float) -> dict[str, Any]:
     timeline.record("total", started, time.time())
     return {
         "routing_plan": light,
@@ -213,14 +254,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "plan_output": plan_output,
         "warnings": warnings,
         "timeline": timeline,
+        "changes": changes,
     }
+
+
+def _compare(args: argparse.Namespace) -> int:
+    plan_output = _check_path(args.plan_output, "--plan-output")
+    database = _check_path(args.database, "--database") if args.database else plan_output / "routing.duckdb"
+    document = compare_plans(database, *args.compare)
+    print(change_summary_line(document))
+    for line in change_lines(document):
+        print(line)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        outcome = run(args)
+        if args.compare:
+            return _compare(args)
+        with reporter_for(args.quiet) as progress:
+            outcome = run(args, progress)
     except RouterError as error:
         print(f"[ROUTER] error: {error}", file=sys.stderr)
         return error.exit_code
@@ -235,6 +290,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.quiet:
         for line in summary_lines(outcome["routing_plan"]):
             print(line)
+    print(change_summary_line(outcome["changes"]))
+    if args.dry_run:
+        for line in change_lines(outcome["changes"]):
+            print(line)
+        print(
+            f"[ROUTER] dry run: {outcome['n_decisions']} decision(s), {outcome['job_summary']['total_jobs']} job(s);"
+            f" plan {outcome['routing_plan']['metadata']['plan_id']} NOT published (nothing was written to"
+            f" {outcome['plan_output']})"
+        )
+        return 0
     print(
         f"[ROUTER] {outcome['n_decisions']} decision(s), {outcome['job_summary']['total_jobs']} job(s); "
         f"plan {outcome['routing_plan']['metadata']['plan_id']} written to {outcome['plan_output']} "

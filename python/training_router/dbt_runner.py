@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,8 @@ class RunSettings:
     symbols: list[str]
     routing: dict[str, Any]
     training_plan: dict[str, Any]
+    run_info: Path | None = None  # the run's identity for plan_identity (history.write_run_info)
+    history_keep_plans: int | None = None  # None: the project's default (dbt_project.yml)
 
     def environment(self) -> dict[str, str]:
         """Every setting, always set, so that a variable left in the user's shell never leaks in."""
@@ -63,6 +66,8 @@ class RunSettings:
             "ROUTER_SYMBOLS": json.dumps(self.symbols),
             "ROUTER_ROUTING": json.dumps(self.routing, sort_keys=True),
             "ROUTER_TRAINING_PLAN": json.dumps(self.training_plan, sort_keys=True),
+            "ROUTER_RUN_INFO": str(self.run_info) if self.run_info else "",
+            "ROUTER_HISTORY_KEEP_PLANS": json.dumps(self.history_keep_plans) if self.history_keep_plans else "",
         }
 
 
@@ -127,11 +132,13 @@ def run_dbt(
     settings: RunSettings | None = None,
     dbt_vars: dict[str, Any] | None = None,
     threads: int | None = None,
+    on_output: Callable[[str], None] | None = None,
 ) -> DbtResult:
     """Run ``dbt <command>`` against ``database``; dbt's files go under work_dir.
 
     ``settings`` are passed as environment variables (the CLI's way), ``dbt_vars``
-    as ``--vars`` (the way a user of bare dbt would)."""
+    as ``--vars`` (the way a user of bare dbt would). ``on_output`` sees each line of
+    dbt's console output as it comes (progress); the whole output is kept for errors."""
     project = dbt_project_dir()
     target_path = work_dir / "dbt-target"
     log_path = work_dir / "dbt-logs"
@@ -169,17 +176,40 @@ def run_dbt(
         str(log_path),
         *(["--vars", json.dumps(dbt_vars)] if dbt_vars else []),
     ]
-    completed = subprocess.run(
-        argv, cwd=database.parent, env=env, capture_output=True, text=True, check=False,
-        preexec_fn=_die_with_parent,
-    )
+    returncode, output = _stream(argv, database.parent, env, on_output)
     _keep_saved_parse(target_path, cached_parse)
-    result = DbtResult(returncode=completed.returncode, output=completed.stdout + completed.stderr)
+    result = DbtResult(returncode=returncode, output=output)
     if run_results.is_file():
         payload = json.loads(run_results.read_text(encoding="utf-8"))
         result.results = payload.get("results", [])
         result.elapsed = float(payload.get("elapsed_time", 0.0))
     return result
+
+
+def _stream(argv: list[str], cwd: Path, env: dict[str, str],
+            on_output: Callable[[str], None] | None) -> tuple[int, str]:
+    """Run the dbt child, reading its output (stderr merged into stdout, one pipe: no
+    deadlock) line by line as it comes; returns the exit status and the whole output.
+    If reading is interrupted (Ctrl-C, an error in ``on_output``), the child is killed."""
+    lines: list[str] = []
+    process = subprocess.Popen(
+        argv, cwd=cwd, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, errors="replace", preexec_fn=_die_with_parent,
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if on_output is not None:
+                on_output(line)
+        returncode = process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+    return returncode, "".join(lines)
 
 
 def last_parse_kind(log_file: Path) -> str:

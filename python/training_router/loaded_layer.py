@@ -22,7 +22,7 @@ from .project import dbt_project_dir
 BUILD_INFO_TABLE = "router_build_info"
 # Everything that builds an incremental (kept) model.
 LOADING_CODE = (
-    "models/staging",
+    "models/staging/metrics",
     "models/intermediate/loaded",
     "models/intermediate/int_stability_pairs_compared.sql",
     "macros",
@@ -31,7 +31,7 @@ LOADING_CODE = (
 # With the same input files (paths, sizes, modification times: the loaded layer's own
 # quick check) the input layer would re-read nothing and find the problems it found last
 # time, which were none (a database is kept only from a run that succeeded): skip it.
-INPUT_LAYER = ("path:models/staging", "path:models/intermediate/loaded")
+INPUT_LAYER = ("path:models/staging/metrics", "path:models/intermediate/loaded")
 
 
 class Reuse(enum.Enum):

@@ -16,8 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from .errors import BusyError, InputError
 from .project import dbt_project_dir
 
@@ -39,36 +37,6 @@ def discover_targets(metrics_dir: Path) -> list[str]:
         for entry in entries
         if entry.is_dir() and any(os.path.lexists(os.path.join(entry.path, m)) for m in TARGET_MARKERS)
     ]
-
-
-def inputs_hash(database: Path, roots: list[Path], targets: Iterable[str]) -> str:
-    """sha256 over (path relative to its input root, md5 of content) of every input file
-    of the given targets, from the hashes the loaded layer took when it read each file."""
-    wanted = set(targets)
-    with duckdb.connect(str(database), read_only=True) as connection:
-        rows = connection.execute(
-            " union ".join(
-                f"select distinct target_name, file_path, content_hash from {table}"
-                for table in (
-                    "int_model_metadata_loaded",
-                    "int_target_confidence_loaded",
-                    "int_leakage_loaded",
-                    "int_stability_snapshots_loaded",
-                )
-            )
-        ).fetchall()
-    prefixes = [str(root).rstrip("/") + "/" for root in roots]
-
-    def relative(path: str) -> str:
-        for prefix in prefixes:
-            if path.startswith(prefix):
-                return path[len(prefix):]
-        return path
-
-    outer = hashlib.sha256()
-    for path, digest in sorted((relative(p), d) for t, p, d in rows if t in wanted):
-        outer.update(f"{path}\0{digest}\n".encode())
-    return outer.hexdigest()
 
 
 TARGET_FILES = (

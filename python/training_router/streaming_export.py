@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 import duckdb
 
-from . import fast_yaml
+from . import fast_yaml, report
 from .exporter import MARKDOWN_DETAIL_LIMIT, atomic_text, routing_plan_markdown, training_plan_markdown
 from .summary import SYMBOL_LINES_PER_TARGET
 from .timeline import Timeline
@@ -297,6 +297,8 @@ def export(database: Path, out_dir: Path, metadata: dict[str, Any], formats: lis
         if "PARQUET" in formats:
             with timeline.span("export_parquet"):
                 written += write_parquet(connection, out_dir)
+        with timeline.span("export_report"):
+            written.append(report.write_report(connection, out_dir / "routing_plan", metadata))
     if "MARKDOWN" in formats:
         started = time.time()
         (out_dir / "routing_plan" / "routing_plan.md").write_text(routing_plan_markdown(light), encoding="utf-8")

@@ -4,6 +4,7 @@
 -- job_id, priority 0 and no model families, and no other decision has one.
 -- Returns one row per offending job or decision.
 
+-- depends_on: {{ ref('routing_plan') }}
 {%- set include_blocked = cfg('training_plan.include_blocked') %}
 
 with
