@@ -10,8 +10,7 @@
     config(
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        post_hook="delete from {{ this }} where run_seq <= (select max(run_seq) from {{ this }}) - "
-            ~ history_keep_plans(),
+        post_hook="delete from {{ this }} where run_seq <= (select max(run_seq) from {{ this }}) - {{ history_keep_plans() }}",
     )
 }}
 

@@ -210,9 +210,18 @@ def _near_misses(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {"rows": rows, "total": total[0] if total else 0, "distance": NEAR_MISS_DISTANCE}
 
 
+def _previous_plan_id(connection: duckdb.DuckDBPyConnection) -> str | None:
+    """The plan before this one at the same location (plan_runs' second latest row), if any."""
+    if not _has_table(connection, "plan_runs"):
+        return None
+    found = connection.execute("select plan_id from plan_runs order by run_seq desc limit 1 offset 1").fetchone()
+    return found[0] if found else None
+
+
 def _changes(connection: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
-    """route_changes (built with the plan history) when the database has it; None: no previous plan."""
-    if not _has_table(connection, "route_changes"):
+    """route_changes (built with the plan history) against the previous plan; None: no previous plan."""
+    previous = _previous_plan_id(connection)
+    if previous is None or not _has_table(connection, "route_changes"):
         return None
     columns = {d[0] for d in connection.execute("select * from route_changes limit 0").description}
     extra = [c for c in ("reason_codes_before", "reason_codes_after", "change_kind") if c in columns]
@@ -228,10 +237,6 @@ def _changes(connection: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
         group by all
         order by n desc, route_before nulls first, route_after nulls first
     """)
-    previous = None
-    if "previous_plan_id" in columns:
-        found = connection.execute("select any_value(previous_plan_id) from route_changes").fetchone()
-        previous = found[0] if found else None
     return {"rows": rows, "summary": summary, "total": sum(r["n"] for r in summary), "previous_plan_id": previous}
 
 

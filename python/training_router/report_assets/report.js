@@ -37,6 +37,7 @@
     if (typeof x === 'number') return digits === undefined ? x.toLocaleString('en-US') : x.toFixed(digits);
     return String(x);
   }
+  function num(x) { return x === null || x === undefined ? '—' : String(Number(Number(x).toFixed(4))); }
   function routeLabel(r) { return r ? (ROUTE_LABELS[r] || r) : '—'; }
   function routeBadge(route) {
     var b = el('span', 'badge route', routeLabel(route));
@@ -150,14 +151,14 @@
       return out;
     });
     var showX = cols.length <= 60, showY = rows.length <= 80;
-    var height = Math.max(220, Math.min(760, rows.length * (rows.length > 80 ? 3 : 24) + 120));
+    var height = Math.max(180, Math.min(760, rows.length * (rows.length > 80 ? 3 : 24) + 120));
     var trace = {
       type: 'heatmap', z: z, x: cols.map(function (_, j) { return j; }), y: rows.map(function (_, i) { return i; }),
       zmin: 0, zmax: ROUTE_COLORS.length, colorscale: routeColorscale(), showscale: false, hoverinfo: 'none',
       xgap: cols.length <= 120 ? 1 : 0, ygap: rows.length <= 120 ? 1 : 0
     };
     var layout = {
-      height: height, margin: { l: showY ? 210 : 60, r: 10, t: 10, b: showX ? 90 : 40 }, font: FONT,
+      height: height, margin: { l: showY ? 210 : 60, r: 10, t: 10, b: showX ? 70 : 40 }, font: FONT,
       paper_bgcolor: '#ffffff', plot_bgcolor: '#ffffff', dragmode: 'zoom',
       xaxis: {
         tickmode: 'array', tickvals: showX ? cols.map(function (_, j) { return j; }) : [],
@@ -206,7 +207,7 @@
   function vsThresholds(score, pairs) {
     if (score === null || score === undefined) return '—';
     return fmt(score, 4) + '  (' + pairs.filter(function (p) { return p[1] !== null && p[1] !== undefined; })
-      .map(function (p) { return p[0] + ' ' + fmt(p[1], 2); }).join(', ') + ')';
+      .map(function (p) { return p[0] + ' ' + num(p[1]); }).join(', ') + ')';
   }
   function showPair(pair) {
     var box = clear(byId('detail'));
@@ -266,8 +267,10 @@
     };
     var bars = byId('bars');
     var drawn = rows.length ? Plotly.react(bars, traces, layout, PLOT_CONFIG) : Promise.resolve(Plotly.purge(bars));
+    var SHORT = { ROUTE_BOTH: 'Both', ROUTE_CROSS_SECTIONAL: 'CS', ROUTE_SYMBOL_SPECIFIC: 'Symbol',
+      ROUTE_EXPERIMENTAL_ONLY: 'Exp.', ROUTE_BLOCKED: 'Blocked' };
     var columns = ['Target', 'CS state', 'CS route', 'CS score', 'CS stability', 'Leakage', 'Why'].concat(
-      D.routes.map(routeLabel));
+      D.routes.map(function (r) { return SHORT[r] || r; }));
     capped(byId('targets-table'), rows, rows.length, columns, function (t, i, td) {
       var T = D.targets[t];
       switch (i) {
@@ -277,7 +280,7 @@
         case 3: td.className = 'num'; return fmt(T.cs_score, 3);
         case 4: return T.cs_stability;
         case 5: return T.target_leakage_status;
-        case 6: return [T.cs_reason].concat((T.cs_reason_codes || []).map(reasonText)).filter(function (v, k, all) { return v && all.indexOf(v) === k; }).join(' · ');
+        case 6: td.className = 'why'; return [T.cs_reason].concat((T.cs_reason_codes || []).map(reasonText)).filter(function (v, k, all) { return v && all.indexOf(v) === k; }).join(' · ');
         default: td.className = 'num'; return fmt(T.counts[i - 7] || 0);
       }
     }, 'targets');
@@ -347,7 +350,7 @@
         case 1: td.className = 'name'; return r.symbol === null ? '(all symbols, pooled)' : r.symbol;
         case 2: return r.lane;
         case 3: td.className = 'num'; return fmt(r.score, 4);
-        case 4: return r.threshold_name + ' = ' + fmt(r.threshold, 2);
+        case 4: return r.threshold_name + ' = ' + num(r.threshold);
         case 5: td.className = 'num ' + (r.distance < 0 ? 'neg' : 'pos'); return (r.distance >= 0 ? '+' : '') + fmt(r.distance, 4);
         default: return r.route ? routeBadge(r.route) : '—';
       }
