@@ -8,12 +8,70 @@
 {%- endmacro %}
 
 
-{#- Task type from a metric name (ROUTING_SPEC.md §3); null for a metric it does not know. -#}
+{#- The metric names of a task type (var `score_metrics`), sorted. -#}
+{% macro metric_names_of(task_type) -%}
+    {%- set names = [] -%}
+    {%- for name, rule in var('score_metrics').items() | sort -%}
+        {%- if rule['task_type'] == task_type -%}
+            {%- do names.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{%- endmacro %}
+
+
+{#- Task type from a metric name (ROUTING_SPEC.md §3; var `score_metrics`); null for a metric it does not know. -#}
 {% macro task_class_from_metric(expr) -%}
     case
-        when lower({{ expr }}) in {{ sql_in_list(['auc', 'roc_auc', 'pr_auc', 'accuracy', 'f1', 'logloss']) }}
+        when lower({{ expr }}) in {{ sql_in_list(metric_names_of('classification')) }}
             then 'classification'
-        when lower({{ expr }}) in {{ sql_in_list(['r2', 'rmse', 'mae', 'ic']) }}
+        when lower({{ expr }}) in {{ sql_in_list(metric_names_of('regression')) }}
             then 'regression'
     end
+{%- endmacro %}
+
+
+{#-
+    Why a score cannot be one of its metric (var `score_metrics`), or null. `metric` is
+    the metric the score is in (null when unknown); a metric not listed takes the range
+    of `task_type` (var `score_ranges_by_task_type`).
+-#}
+{% macro score_range_problem(score, metric, task_type) -%}
+    {%- set metrics = var('score_metrics') -%}
+    {%- set by_task_type = var('score_ranges_by_task_type') -%}
+    case
+        {%- for name, rule in metrics.items() | sort %}
+        when lower({{ metric }}) = '{{ name }}'
+            then {{ _outside_range(score, rule['min_score'], rule['max_score'], "'the range of metric " ~ name ~ "'") }}
+        {%- endfor %}
+        {%- for name, rule in by_task_type.items() | sort %}
+        when {{ task_type }} = '{{ name }}'
+            then {{ _outside_range(score, rule['min_score'], rule['max_score'],
+                                   "'the range of a " ~ name ~ " score' || coalesce(' (metric ' || "
+                                   ~ metric ~ " || ' is not one the router knows)', ' (no metric_name given)')") }}
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+
+{% macro _outside_range(score, low, high, what) -%}
+    {%- if low is none and high is none -%}
+        null
+    {%- else -%}
+        case
+            when
+                {%- if low is not none %} {{ score }} < {{ low }}{% endif %}
+                {%- if low is not none and high is not none %} or{% endif %}
+                {%- if high is not none %} {{ score }} > {{ high }}{% endif %}
+                then 'score ' || cast({{ score }} as varchar) || ' is outside {{ _range_text(low, high) }}, ' || {{ what }}
+        end
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro _range_text(low, high) -%}
+    {%- if low is none -%}(-∞, {{ high }}]
+    {%- elif high is none -%}[{{ low }}, +∞)
+    {%- else -%}[{{ low }}, {{ high }}]
+    {%- endif -%}
 {%- endmacro %}

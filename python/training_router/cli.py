@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 
 from . import __version__
-from .config import load_config_file
+from .config import find_routing_config, load_config_file
 from .dbt_runner import RunSettings, check_build, format_problems, run_dbt
 from .errors import InputError, NoCandidatesError, RouterError, UsageError
 from .history import (
@@ -143,7 +143,9 @@ def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str,
         raise UsageError("--output-dir is required (the metrics directory to route)")
     if args.keep_plans is not None and args.keep_plans < 2:
         raise UsageError(f"--keep-plans: must be a whole number >= 2, got {args.keep_plans}")
-    config = load_config_file(args.routing_config)
+    # --routing-config, else the seed's CONFIG/training_config/routing_config.yaml here, else defaults
+    config_file = find_routing_config(args.routing_config)
+    config = load_config_file(config_file)
     metrics_dir = _check_path(args.output_dir, "--output-dir")
     stability_dir = _check_path(args.stability_dir, "--stability-dir") if args.stability_dir else None
     plan_output = _check_path(args.plan_output, "--plan-output")
@@ -224,6 +226,7 @@ def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str,
             with timeline.span("metadata_and_changes"), \
                     duckdb.connect(str(build_database), read_only=True) as connection:
                 metadata = plan_metadata(connection)
+                metadata["config_file"] = str(config_file) if config_file else None
                 changes = current_changes(connection, metadata)
 
             progress.phase("exporting the plans")
@@ -238,7 +241,7 @@ def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str,
             written += write_changes(staging / "routing_plan", changes)
             if args.dry_run:
                 return _outcome(light, job_summary, n_decisions, database, plan_output, warnings, timeline,
-                                changes, started)
+                                changes, started, config_file)
             with timeline.span("record_loaded_layer"):
                 record_loaded_layer(build_database, listing, selection)
 
@@ -250,14 +253,16 @@ def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str,
         finally:
             remove_quietly(staging)
             remove_quietly(build_folder)
-    return _outcome(light, job_summary, n_decisions, database, plan_output, warnings, timeline, changes, started)
+    return _outcome(light, job_summary, n_decisions, database, plan_output, warnings, timeline, changes, started,
+                    config_file)
 
 
 def _outcome(light: dict[str, Any], job_summary: dict[str, Any], n_decisions: int, database: Path,
              plan_output: Path, warnings: list[str], timeline: Timeline, changes: dict[str, Any],
-             started: float) -> dict[str, Any]:
+             started: float, config_file: Path | None) -> dict[str, Any]:
     timeline.record("total", started, time.time())
     return {
+        "config_file": config_file,
         "routing_plan": light,
         "job_summary": job_summary,
         "n_decisions": n_decisions,
@@ -296,6 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if args.timings_json:
         args.timings_json.write_text(json.dumps(outcome["timeline"].as_dict(), indent=2) + "\n")
+    print(f"[ROUTER] routing config: {outcome['config_file'] or 'defaults'}", file=sys.stderr)
     for warning in outcome["warnings"]:
         print(f"[ROUTER] warning: {warning}", file=sys.stderr)
     if not args.quiet:  # --quiet: the final line only
