@@ -37,7 +37,14 @@ from .history import (
     write_changes,
     write_run_info,
 )
-from .loaded_layer import INPUT_LAYER, Reuse, record_loaded_layer, seed_from_previous
+from .loaded_layer import (
+    INPUT_LAYER,
+    SELECTION_LAYER,
+    Reuse,
+    record_loaded_layer,
+    seed_from_previous,
+    selection_key,
+)
 from .plan_files import (
     discover_targets,
     exclusive_lock,
@@ -56,6 +63,7 @@ REUSE_DETAIL = {
     Reuse.NONE: "every input file is read",
     Reuse.LOADED_LAYER: "new and changed input files are read",
     Reuse.SAME_INPUTS: "inputs unchanged, re-routing",
+    Reuse.SAME_SELECTION: "inputs and selection unchanged, re-routing",
 }
 FAULT_ENV = "ROUTER_FAULT_AT"
 
@@ -197,7 +205,8 @@ def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str,
             listing = write_input_listing(scan, settings.input_listing)
             write_run_info(work_dir / "run_info.json", config, requested_targets, requested_symbols)
             with timeline.span("copy_previous_database"):
-                reuse = seed_from_previous(database, build_database, args.full_refresh, listing)
+                selection = selection_key(settings.targets, config["routing"]["stability_classification"]["top_k"])
+                reuse = seed_from_previous(database, build_database, args.full_refresh, listing, selection)
                 if reuse is Reuse.NONE:  # the history outlives a fresh loaded layer
                     warning = carry_history(database, build_database)
                     warnings += [warning] if warning else []
@@ -207,6 +216,8 @@ def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str,
                     command.append("--full-refresh")
                 elif reuse is Reuse.SAME_INPUTS:
                     command.extend(INPUT_LAYER)
+                elif reuse is Reuse.SAME_SELECTION:
+                    command.extend([*INPUT_LAYER, *SELECTION_LAYER])
                 progress.phase("dbt build", REUSE_DETAIL[reuse])
                 result = run_dbt(command, database=build_database, work_dir=work_dir, settings=settings,
                                  on_output=progress.dbt_output)
@@ -232,7 +243,7 @@ def run(args: argparse.Namespace, progress: Reporter | None = None) -> dict[str,
                 return _outcome(light, job_summary, n_decisions, database, plan_output, warnings, timeline,
                                 changes, started, config_file)
             with timeline.span("record_loaded_layer"):
-                record_loaded_layer(build_database, listing)
+                record_loaded_layer(build_database, listing, selection)
 
             progress.phase("publishing")
             fault_point("promote")
@@ -293,10 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"[ROUTER] routing config: {outcome['config_file'] or 'defaults'}", file=sys.stderr)
     for warning in outcome["warnings"]:
         print(f"[ROUTER] warning: {warning}", file=sys.stderr)
-    if not args.quiet:
+    if not args.quiet:  # --quiet: the final line only
         for line in summary_lines(outcome["routing_plan"]):
             print(line)
-    print(change_summary_line(outcome["changes"]))
+        print(change_summary_line(outcome["changes"]))
     if args.dry_run:
         for line in change_lines(outcome["changes"]):
             print(line)

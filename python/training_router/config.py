@@ -19,7 +19,7 @@ from .project import dbt_project_dir
 STABILITIES = ("STABLE", "DRIFTING", "DIVERGED", "UNKNOWN")
 LEAKAGE_STATUSES = ("SAFE", "SUSPECT", "BLOCKED", "UNKNOWN")
 BOTH_STRONG_BEHAVIORS = ("ROUTE_BOTH", "PREFER_CS", "PREFER_SYMBOL")
-PLAN_FORMATS = ("JSON", "YAML", "MARKDOWN")
+PLAN_FORMATS = ("JSON", "YAML", "MARKDOWN", "PARQUET")
 HORIZON_TIERS = ("default", "short", "medium", "long", "very_long")
 
 Checker = Callable[[str, Any], None]
