@@ -54,6 +54,27 @@
 {%- endmacro %}
 
 
+{#-
+    A cheap condition every score outside some range of var `score_metrics` (or
+    `score_ranges_by_task_type`) meets: below the highest lower bound or above the lowest
+    upper bound. Put in front of score_range_problem, it spares most rows the case
+    expression (an AUC of 0.61 is in every range).
+-#}
+{% macro score_maybe_out_of_range(score) -%}
+    {%- set lows = [] -%}
+    {%- set highs = [] -%}
+    {%- for rule in (var('score_metrics').values() | list) + (var('score_ranges_by_task_type').values() | list) -%}
+        {%- if rule['min_score'] is not none -%}{%- do lows.append(rule['min_score']) -%}{%- endif -%}
+        {%- if rule['max_score'] is not none -%}{%- do highs.append(rule['max_score']) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- if not lows and not highs -%}
+        false
+    {%- else -%}
+        ({% if lows %}{{ score }} < {{ lows | max }}{% endif %}{% if lows and highs %} or {% endif %}{% if highs %}{{ score }} > {{ highs | min }}{% endif %})
+    {%- endif -%}
+{%- endmacro %}
+
+
 {% macro _outside_range(score, low, high, what) -%}
     {%- if low is none and high is none -%}
         null
