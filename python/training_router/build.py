@@ -22,7 +22,7 @@ from .dbt_runner import DbtResult, RunSettings, check_build, format_problems, ru
 from .errors import DbtError, InputError, OutputError, printable
 from .faults import fault_point
 from .history import carry_history, write_run_info
-from .loaded_layer import INPUT_LAYER, Reuse, seed_from_previous
+from .loaded_layer import INPUT_LAYER, SELECTION_LAYER, Reuse, seed_from_previous, selection_key
 from .progress import Reporter
 from .publish import writing
 from .timeline import Timeline
@@ -35,6 +35,7 @@ REUSE_DETAIL = {
     Reuse.NONE: "every input file is read",
     Reuse.LOADED_LAYER: "new and changed input files are read",
     Reuse.SAME_INPUTS: "inputs unchanged, re-routing",
+    Reuse.SAME_SELECTION: "inputs and selection unchanged, re-routing",
 }
 
 Notify = Callable[[str], None]
@@ -50,6 +51,7 @@ class Built:
 
     database: Path
     listing_digest: str
+    selection: str  # loaded_layer.selection_key of this build
     attempts: int
     reuse: Reuse
     warnings: list[str]
@@ -82,7 +84,9 @@ def build(request: inputs.Request, config: dict[str, Any], database: Path, previ
                            request.requested_symbols)
     with timeline.span("copy_previous_database"), writing(database):
         fault_point("copy_previous_database", database)
-        reuse = seed_from_previous(previous, database, full_refresh, listing) if previous else Reuse.NONE
+        selection = selection_key(settings.targets, config["routing"]["stability_classification"]["top_k"])
+        reuse = (seed_from_previous(previous, database, full_refresh, listing, selection)
+                 if previous else Reuse.NONE)
         if reuse is Reuse.NONE and previous is not None:  # the history outlives a fresh loaded layer
             warning = carry_history(previous, database)
             warnings += [warning] if warning else []
@@ -99,7 +103,7 @@ def build(request: inputs.Request, config: dict[str, Any], database: Path, previ
             changed = inputs.changed_files(scan, again, request.targets)
         if not changed:
             _check(result, database)
-            return Built(database, listing, attempt, first_reuse, warnings)
+            return Built(database, listing, selection, attempt, first_reuse, warnings)
         if attempt > MAX_RETRIES:
             raise InputError(
                 f"input files kept changing while the plan was built ({attempt} attempts); no plan was written. "
@@ -133,6 +137,8 @@ def _command(reuse: Reuse) -> list[str]:
         command.append("--full-refresh")
     elif reuse is Reuse.SAME_INPUTS:
         command.extend(INPUT_LAYER)
+    elif reuse is Reuse.SAME_SELECTION:
+        command.extend([*INPUT_LAYER, *SELECTION_LAYER])
     return command
 
 

@@ -98,13 +98,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if args.timings_json:
         args.timings_json.write_text(json.dumps(outcome.timeline.as_dict(), indent=2) + "\n")
-    print(f"[ROUTER] routing config: {outcome.config_file or 'defaults'}", file=sys.stderr)
+    if not args.quiet:
+        print(f"[ROUTER] routing config: {outcome.config_file or 'defaults'}", file=sys.stderr)
     for warning in outcome.warnings:
         print(f"[ROUTER] warning: {warning}", file=sys.stderr)
-    if not args.quiet:
+    if not args.quiet:  # --quiet: the final line only
         for line in summary_lines(outcome.routing_plan):
             print(line)
-    print(change_summary_line(outcome.changes))
+        print(change_summary_line(outcome.changes))
     if outcome.dry_run:
         for line in change_lines(outcome.changes):
             print(line)

@@ -141,7 +141,7 @@ def generate_routing_plan(
                 written += write_changes(version.folder / "routing_plan", changes)
             if not dry_run:
                 with timeline.span("record_loaded_layer"), publish.writing(built.database):
-                    record_loaded_layer(built.database, built.listing_digest)
+                    record_loaded_layer(built.database, built.listing_digest, built.selection)
                 progress.phase("publishing")
                 fault_point("promote")
                 with timeline.span("promote"):
