@@ -41,7 +41,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 browser: $(CHROMIUM)
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation
 
 test: $(STAMP) browser $(SPARK_STAMP)
 	$(BIN)/ruff check python tests/python bench

@@ -26,31 +26,77 @@
 {%- endmacro %}
 
 
+{#-
+    The file's bytes: UTF-8 (a leading byte-order mark is accepted and dropped, see
+    text_without_bom); anything else is refused with what it looks like. `raw` is the
+    file as bytes, `decoded` its UTF-8 text or null (blob_to_utf8).
+-#}
+{% macro encoding_problem(raw, decoded) -%}
+    case
+        when {{ raw }} is null then null
+        when {{ decoded }} is null and {{ blob_looks_like_utf16(raw) }}
+            then 'is not UTF-8 (looks like UTF-16): save it as UTF-8'
+        when {{ decoded }} is null
+            then 'is not UTF-8 (it holds bytes that are not UTF-8 text): save it as UTF-8'
+        when {{ text_has_nul(decoded) }}
+            then 'is not UTF-8 (looks like UTF-16): save it as UTF-8'
+    end
+{%- endmacro %}
+
+
+{#- true when a JSON number that is not finite was written as NaN or Infinity (not as a huge number) -#}
+{% macro _written_non_finite(field) -%}
+    (lower(ltrim({{ json_text(field) }}, '-+')) in ('nan', 'infinity', 'inf'))
+{%- endmacro %}
+
+
+{#- A JSON number as shown in a message: an integer with all its digits, a fraction as DuckDB prints a double (1e+20) -#}
+{% macro _number_text(field) -%}
+    (case
+        when {{ json_type_of(field) }} = 'DOUBLE' and not {{ is_non_finite(json_to_double(field)) }}
+            then cast({{ json_to_double(field) }} as string)
+        else {{ json_text(field) }}
+    end)
+{%- endmacro %}
+
+
 {#- A number that must be finite, or null. `field` is a JSON value. -#}
 {% macro number_problem(field, label) -%}
     case
         when {{ field }} is null or {{ json_type_of(field) }} = 'NULL' then null
         when not {{ json_is_number(field) }}
             then '{{ label }} must be a number, found ' || {{ json_type_label(field) }}
-        when {{ is_non_finite(json_to_double(field)) }}
+        when {{ is_non_finite(json_to_double(field)) }} and {{ _written_non_finite(field) }}
             then '{{ label }} is NaN or Infinity, which is not a usable number'
+        when {{ is_non_finite(json_to_double(field)) }}
+            then '{{ label }} ' || {{ json_text(field) }} || ' is too large for a number (beyond ±1.8e308)'
     end
 {%- endmacro %}
 
 
-{#- A sample size: a whole, non-negative number, or null. -#}
+{#- A sample size: a whole, non-negative number that fits a BIGINT, or null. -#}
 {% macro sample_size_problem(field, label) -%}
     case
         when {{ field }} is null or {{ json_type_of(field) }} = 'NULL' then null
         when not {{ json_is_number(field) }}
             then '{{ label }} must be a whole number, found ' || {{ json_type_label(field) }}
-        when {{ is_non_finite(json_to_double(field)) }}
+        when {{ is_non_finite(json_to_double(field)) }} and {{ _written_non_finite(field) }}
             then '{{ label }} is NaN or Infinity'
         when {{ json_to_double(field) }} < 0
-            then '{{ label }} must not be negative, found ' || cast({{ json_to_double(field) }} as string)
+            then '{{ label }} must not be negative, found ' || {{ _number_text(field) }}
+        when {{ is_non_finite(json_to_double(field)) }}
+            or {{ json_to_double(field) }} > 9223372036854775807
+            or ({{ json_to_double(field) }} = 9223372036854775807 and {{ json_to_bigint(field) }} is null)
+            then '{{ label }} ' || {{ _number_text(field) }} || ' is too large (max 9223372036854775807)'
         when {{ json_to_double(field) }} <> floor({{ json_to_double(field) }})
             then '{{ label }} must be a whole number, found ' || cast({{ json_to_double(field) }} as string)
     end
+{%- endmacro %}
+
+
+{#- A sample size as BIGINT: exact for an integer (not through a double), null when it does not fit. -#}
+{% macro json_to_sample_size(field) -%}
+    coalesce({{ json_to_bigint(field) }}, try_cast({{ json_to_double(field) }} as bigint))
 {%- endmacro %}
 
 

@@ -50,10 +50,46 @@
 {% endmacro %}
 
 
+{#-
+    A user's score threshold over the default one (python/training_router/config.py
+    `_merge_threshold` does the same): a number replaces the whole threshold; a mapping
+    replaces only the task type or regression tiers it names, a default given as one
+    number being spread first over what the mapping leaves out.
+-#}
+{% macro _merge_threshold(base, override) %}
+    {%- if override is not mapping or base is boolean or not (base is number or base is mapping) -%}
+        {{ return(override) }}
+    {%- endif -%}
+    {%- set merged = {'classification': base, 'regression': base} if base is number else _deep_merge(base, {}) -%}
+    {%- for part, value in override.items() -%}
+        {%- set below = merged.get(part) -%}
+        {%- if part == 'regression' and value is mapping and below is number -%}
+            {%- set below = {'default': below, 'short': below, 'medium': below, 'long': below, 'very_long': below} -%}
+        {%- endif -%}
+        {%- if below is mapping and value is mapping -%}
+            {%- do merged.update({part: _deep_merge(below, value)}) -%}
+        {%- else -%}
+            {%- do merged.update({part: value}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(merged) }}
+{% endmacro %}
+
+
 {% macro routing_config() %}
     {%- set defaults = var('routing_defaults') -%}
+    {%- set user_routing = run_var('routing', {}) or {} -%}
+    {%- set routing = _deep_merge(defaults['routing'], user_routing) -%}
+    {#- the score thresholds merge by their own rule, at every level -#}
+    {%- for lane, key in [('cross_sectional', 'min_score'), ('cross_sectional', 'strong_score'),
+                          ('symbol', 'min_score'), ('symbol', 'strong_score'), ('experimental', 'min_score')] -%}
+        {%- set given = (user_routing.get(lane) or {}) -%}
+        {%- if given is mapping and key in given -%}
+            {%- do routing[lane].update({key: _merge_threshold(defaults['routing'][lane][key], given[key])}) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set effective = {
-        'routing': _deep_merge(defaults['routing'], run_var('routing', {})),
+        'routing': routing,
         'training_plan': _deep_merge(defaults['training_plan'], run_var('training_plan', {})),
     } -%}
     {{ return(effective) }}

@@ -1,7 +1,7 @@
 {#
     Engine-specific JSON handling, behind adapter.dispatch so that another dbt
     adapter only has to add `<adapter>__<macro>` implementations. The DuckDB
-    versions parse the raw file text read by the sources (read_text), so that a
+    versions parse the file text decoded from the bytes the sources read (read_blob), so that a
     malformed file becomes a reported problem instead of aborting the query.
 #}
 
@@ -129,6 +129,54 @@
 
 
 {#-
+    The text of an input file read as bytes (the sources read files as blobs, so that a
+    file that is not UTF-8 becomes a reported problem instead of aborting the read):
+    the UTF-8 decoded text, or null when the bytes are not valid UTF-8.
+-#}
+{% macro blob_to_utf8(expr) %}{{ return(adapter.dispatch('blob_to_utf8', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__blob_to_utf8(expr) %}{{ _not_ported('blob_to_utf8') }}{% endmacro %}
+{% macro duckdb__blob_to_utf8(expr) %}try(decode({{ expr }})){% endmacro %}
+
+
+{#- The text without a leading UTF-8 byte-order mark (U+FEFF), which some editors write. -#}
+{% macro text_without_bom(expr) %}{{ return(adapter.dispatch('text_without_bom', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__text_without_bom(expr) %}{{ _not_ported('text_without_bom') }}{% endmacro %}
+{% macro duckdb__text_without_bom(expr) %}ltrim({{ expr }}, chr(65279)){% endmacro %}
+
+
+{#-
+    true when bytes that are not UTF-8 look like UTF-16: a UTF-16 byte-order mark, or a
+    zero byte (JSON text never holds one; UTF-16 holds one beside every ASCII character)
+-#}
+{% macro blob_looks_like_utf16(expr) %}{{ return(adapter.dispatch('blob_looks_like_utf16', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__blob_looks_like_utf16(expr) %}{{ _not_ported('blob_looks_like_utf16') }}{% endmacro %}
+{% macro duckdb__blob_looks_like_utf16(expr) -%}
+    {#- a blob cast to text shows every byte that is not printable ASCII as \xNN -#}
+    (starts_with(cast({{ expr }} as varchar), '\xFF\xFE')
+        or starts_with(cast({{ expr }} as varchar), '\xFE\xFF')
+        or contains(cast({{ expr }} as varchar), '\x00'))
+{%- endmacro %}
+
+
+{#- true when a text holds a zero character (U+0000) -#}
+{% macro text_has_nul(expr) %}{{ return(adapter.dispatch('text_has_nul', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__text_has_nul(expr) %}{{ _not_ported('text_has_nul') }}{% endmacro %}
+{% macro duckdb__text_has_nul(expr) %}contains({{ expr }}, chr(0)){% endmacro %}
+
+
+{#- A JSON integer as BIGINT, exactly (not through a double); null when it does not fit or is not one -#}
+{% macro json_to_bigint(expr) %}{{ return(adapter.dispatch('json_to_bigint', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_to_bigint(expr) %}{{ _not_ported('json_to_bigint') }}{% endmacro %}
+{% macro duckdb__json_to_bigint(expr) %}(case when json_type({{ expr }}) in ('BIGINT', 'UBIGINT') then try_cast({{ expr }} as bigint) end){% endmacro %}
+
+
+{#- A JSON value's text as written (a number keeps its digits and exponent) -#}
+{% macro json_text(expr) %}{{ return(adapter.dispatch('json_text', 'training_router')(expr)) }}{% endmacro %}
+{% macro default__json_text(expr) %}{{ _not_ported('json_text') }}{% endmacro %}
+{% macro duckdb__json_text(expr) %}cast({{ expr }} as varchar){% endmacro %}
+
+
+{#-
     Spark (dbt-spark). A JSON value is a VARIANT (Spark 4): the file text `content` is
     parsed with from_json(..., 'VARIANT'), which like DuckDB accepts NaN and Infinity.
     The macros that take the file text (json_is_valid, json_text_starts_object,
@@ -195,10 +243,11 @@
 {%- endmacro %}
 {% macro spark__text_is_blank(expr) %}({{ expr }} rlike '^[ \t\n\r]*$'){% endmacro %}
 {% macro spark__json_text_starts_object(expr) %}({{ expr }} rlike '^[ \t\n\r]*[{]'){% endmacro %}
-
-
-{#- A JSON value as JSON text, for messages -#}
-{% macro json_text(expr) %}{{ return(adapter.dispatch('json_text', 'training_router')(expr)) }}{% endmacro %}
-{% macro default__json_text(expr) %}{{ _not_ported('json_text') }}{% endmacro %}
-{% macro duckdb__json_text(expr) %}cast({{ expr }} as varchar){% endmacro %}
 {% macro spark__json_text(expr) %}to_json({{ expr }}){% endmacro %}
+{% macro spark__blob_to_utf8(expr) %}try_validate_utf8(cast({{ expr }} as string)){% endmacro %}
+{% macro spark__text_without_bom(expr) %}regexp_replace({{ expr }}, '^\uFEFF+', ''){% endmacro %}
+{% macro spark__blob_looks_like_utf16(expr) -%}
+    (hex(substr({{ expr }}, 1, 2)) in ('FFFE', 'FEFF') or instr(cast({{ expr }} as string), chr(0)) > 0)
+{%- endmacro %}
+{% macro spark__text_has_nul(expr) %}(instr({{ expr }}, chr(0)) > 0){% endmacro %}
+{% macro spark__json_to_bigint(expr) %}(case when {{ _spark_variant_type(expr) }} = 'BIGINT' then try_variant_get({{ expr }}, '$', 'bigint') end){% endmacro %}

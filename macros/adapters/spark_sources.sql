@@ -4,8 +4,8 @@
     Spark gets, per input kind, a binaryFile table over the whole metrics directory
     (pathGlobFilter on the file name, recursiveFileLookup: no file → no rows, where a
     glob matching nothing would fail) and a view giving DuckDB's read_text columns:
-    filename (plain path, without Spark's file: prefix), content (the text), size,
-    last_modified. The view keeps only the files at the depth the DuckDB glob matches.
+    filename (plain path, without Spark's file: prefix), content, size,
+    last_modified; content is bytes, as DuckDB's read_blob gives). The view keeps only the files at the depth the DuckDB glob matches.
     Spark's file listing skips names starting with "_" or "." (the CLI refuses such
     inputs on Spark rather than route without them).
 #}
@@ -33,7 +33,7 @@
             ) -%}
             {%- do run_query(
                 'create view router_inputs.' ~ name ~ ' as'
-                ~ ' select filename, cast(content as string) as content, length as size,'
+                ~ ' select filename, content, length as size,'
                 ~ ' modificationTime as last_modified'
                 ~ ' from (select regexp_replace(path, ' ~ sql_string('^file:') ~ ', ' ~ sql_string('') ~ ') as filename, *'
                 ~ ' from router_inputs.' ~ name ~ '_files) as files'

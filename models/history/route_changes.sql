@@ -37,8 +37,14 @@ ranked_runs as (
 compared as (
 
     select
-        (select plan_id from ranked_runs where recency = 2) as previous_plan_id,
-        (select plan_id from ranked_runs where recency = 1) as plan_id
+        (
+            select plan_id from ranked_runs
+            where recency = 2
+        ) as previous_plan_id,
+        (
+            select plan_id from ranked_runs
+            where recency = 1
+        ) as plan_id
 
 ),
 

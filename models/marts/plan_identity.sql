@@ -52,13 +52,29 @@ stability_snapshots as (
 
 input_files as (
 
-    select target_name, file_path, content_hash from model_metadata
+    select
+        target_name,
+        file_path,
+        content_hash
+    from model_metadata
     union
-    select target_name, file_path, content_hash from target_confidence
+    select
+        target_name,
+        file_path,
+        content_hash
+    from target_confidence
     union
-    select target_name, file_path, content_hash from leakage
+    select
+        target_name,
+        file_path,
+        content_hash
+    from leakage
     union
-    select target_name, file_path, content_hash from stability_snapshots
+    select
+        target_name,
+        file_path,
+        content_hash
+    from stability_snapshots
 
 ),
 
@@ -67,8 +83,8 @@ selected_files as (
     select
         case
             {%- for root in roots %}
-            when left(input_files.file_path, {{ root | length }}) = {{ sql_string(root) }}
-                then substr(input_files.file_path, {{ root | length + 1 }})
+                when left(input_files.file_path, {{ root | length }}) = {{ sql_string(root) }}
+                    then substr(input_files.file_path, {{ root | length + 1 }})
             {%- endfor %}
             else input_files.file_path
         end as relative_path,

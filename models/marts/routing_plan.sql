@@ -105,6 +105,29 @@ explained as (
 
 ),
 
+described as (
+
+    -- one sentence per lane (its first reason's catalogue text and its figures) and
+    -- per pair (the route, the route's own reason when it blocks or is experimental,
+    -- then both lanes): the `reason` of the pair's training job (ROUTING_SPEC.md §7)
+    select
+        explained.*,
+        coalesce({{ map_value('reason_catalogue.reason_text_by_code', 'primary_reason_code') }}, primary_reason_code)
+            as primary_reason,
+        {%- for lane in lanes %}
+        {{ map_value('reason_catalogue.reason_text_by_code', list_first(lane.code | lower ~ '_reason_codes')) }}
+            || coalesce(' (' || concat_ws(', ',
+                case when {{ lane.score }} is not null
+                    then coalesce(metric_name, 'score') || ' ' || {{ reason_number(lane.score) }} end,
+                {{ lane.stability }},
+                cast({{ lane.sample_size }} as string) || ' rows'
+            ) || ')', '') as {{ lane.code | lower }}_lane_reason{{ ',' if not loop.last }}
+        {%- endfor %}
+    from explained
+    cross join catalogue_as_map as reason_catalogue
+
+),
+
 final as (
 
     select
@@ -142,8 +165,15 @@ final as (
         experimental_rank,
         experimental_cap,
         reason_codes,
-        reasons
-    from explained
+        reasons,
+        primary_reason,
+        cs_lane_reason,
+        local_lane_reason,
+        route
+            || ': '
+            || case when route in ('ROUTE_BLOCKED', 'ROUTE_EXPERIMENTAL_ONLY') then {{ list_first('reasons') }} || '; ' else '' end
+            || cs_lane_reason || ', ' || local_lane_reason as route_reason
+    from described
 
 )
 

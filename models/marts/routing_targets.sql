@@ -62,7 +62,14 @@ route_counts as (
         count(*) filter (where route = 'ROUTE_SYMBOL_SPECIFIC') as n_symbol_specific,
         count(*) filter (where route = 'ROUTE_BOTH') as n_both,
         count(*) filter (where route = 'ROUTE_EXPERIMENTAL_ONLY') as n_experimental_only,
-        count(*) filter (where route = 'ROUTE_BLOCKED') as n_blocked
+        count(*) filter (where route = 'ROUTE_BLOCKED') as n_blocked,
+        max(cs_min_score) as cs_min_score,
+        max(cs_strong_score) as cs_strong_score,
+        max(local_min_score) as local_min_score,
+        max(local_strong_score) as local_strong_score,
+        max(experimental_min_score) as experimental_min_score,
+        max(cs_min_sample_size) as cs_min_sample_size,
+        max(local_min_sample_size) as local_min_sample_size
     from decisions
     group by target_name
 
@@ -70,9 +77,17 @@ route_counts as (
 
 cs_jobs as (
 
-    select target_name, {{ list_length('symbols') }} as n_pooled_symbols
+    select target_name, {{ list_length('symbols') }} as n_pooled_symbols, reason
     from jobs
     where job_id = 'cs_' || target_name
+
+),
+
+cs_experimental_jobs as (
+
+    select target_name, reason
+    from jobs
+    where job_id = 'cs_exp_' || target_name
 
 ),
 
@@ -104,13 +119,22 @@ final as (
                 then cs_reason.reason_text
             else 'no symbol routed cross-sectional or both'
         end as cs_reason,
+        cs_jobs.reason as cs_job_reason,
+        cs_experimental_jobs.reason as cs_experimental_job_reason,
         coalesce(excluded_features.excluded_features, {{ text_list_of([]) }}) as excluded_features,
         coalesce(route_counts.n_symbols, 0) as n_symbols,
         coalesce(route_counts.n_cross_sectional, 0) as n_cross_sectional,
         coalesce(route_counts.n_symbol_specific, 0) as n_symbol_specific,
         coalesce(route_counts.n_both, 0) as n_both,
         coalesce(route_counts.n_experimental_only, 0) as n_experimental_only,
-        coalesce(route_counts.n_blocked, 0) as n_blocked
+        coalesce(route_counts.n_blocked, 0) as n_blocked,
+        route_counts.cs_min_score,
+        route_counts.cs_strong_score,
+        route_counts.local_min_score,
+        route_counts.local_strong_score,
+        route_counts.experimental_min_score,
+        route_counts.cs_min_sample_size,
+        route_counts.local_min_sample_size
     from targets
     inner join cs_lanes
         on targets.target_name = cs_lanes.target_name
@@ -120,6 +144,8 @@ final as (
         on targets.target_name = route_counts.target_name
     left join cs_jobs
         on targets.target_name = cs_jobs.target_name
+    left join cs_experimental_jobs
+        on targets.target_name = cs_experimental_jobs.target_name
     left join leakage
         on targets.target_name = leakage.target_name
     left join excluded_features

@@ -1,5 +1,7 @@
 -- The training plan: one row per training job (ROUTING_SPEC.md §7), ordered
 -- by plan_position (priority descending, then target, then symbol, null first).
+-- `reason` says why the job exists: a symbol job (or a blocked one) carries its
+-- pair's routing_plan.route_reason; a pooled job the CS lane's facts and its pool.
 
 {%- set routing = cfg('routing') %}
 {%- set plan = cfg('training_plan') %}
@@ -46,7 +48,9 @@ cross_sectional_jobs as (
         max(pairs.cs_sample_size) as sample_size,
         false as needs_cs_ensemble,
         false as experimental,
-        bool_or(pairs.is_leakage_suspect) as leakage_suspect
+        bool_or(pairs.is_leakage_suspect) as leakage_suspect,
+        'ROUTE_CROSS_SECTIONAL: ' || max(pairs.cs_lane_reason) || '; pooled over ' || count(*)
+            || ' symbol(s) routed ROUTE_CROSS_SECTIONAL or ROUTE_BOTH' as reason
     from pairs
     where pairs.route in ('ROUTE_CROSS_SECTIONAL', 'ROUTE_BOTH')
     group by pairs.target_name
@@ -66,7 +70,9 @@ experimental_cross_sectional_jobs as (
         max(pairs.cs_sample_size) as sample_size,
         false as needs_cs_ensemble,
         true as experimental,
-        bool_or(pairs.is_leakage_suspect) as leakage_suspect
+        bool_or(pairs.is_leakage_suspect) as leakage_suspect,
+        'ROUTE_EXPERIMENTAL_ONLY: ' || max(pairs.cs_lane_reason) || '; pooled over ' || count(*)
+            || ' symbol(s) experimental through the cross-sectional lane, within the cap' as reason
     from pairs
     where pairs.route = 'ROUTE_EXPERIMENTAL_ONLY' and pairs.local_state <> 'EXPERIMENTAL'
     group by pairs.target_name
@@ -90,7 +96,8 @@ symbol_jobs as (
         local_sample_size as sample_size,
         route = 'ROUTE_BOTH' as needs_cs_ensemble,
         route = 'ROUTE_EXPERIMENTAL_ONLY' as experimental,
-        is_leakage_suspect as leakage_suspect
+        is_leakage_suspect as leakage_suspect,
+        route_reason as reason
     from pairs
     where
         route in ('ROUTE_SYMBOL_SPECIFIC', 'ROUTE_BOTH')
@@ -113,7 +120,8 @@ blocked_jobs as (
         local_sample_size as sample_size,
         false as needs_cs_ensemble,
         false as experimental,
-        is_leakage_suspect as leakage_suspect
+        is_leakage_suspect as leakage_suspect,
+        route_reason as reason
     from pairs
     where route = 'ROUTE_BLOCKED'
 
@@ -177,7 +185,8 @@ final as (
         sample_size,
         needs_cs_ensemble,
         experimental,
-        leakage_suspect
+        leakage_suspect,
+        reason
     from jobs_described
 
 )

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .exporter import summarise_jobs, write_artifacts
+from .exporter import summarise_jobs
+from .streaming_export import write_training_plan_document
 
 SYMBOL_ROUTES = ("ROUTE_SYMBOL_SPECIFIC", "ROUTE_BOTH")
 SYMBOL_JOB_PRIORITY = {"ROUTE_BOTH": 3, "ROUTE_SYMBOL_SPECIFIC": 2, "ROUTE_EXPERIMENTAL_ONLY": 1}
@@ -24,6 +25,13 @@ def load_routing_plan(path: str | Path) -> dict[str, Any]:
                 raise ValueError(f"{option} is not a routing plan (no metadata/targets)")
             return plan
     raise FileNotFoundError(f"no routing_plan.json at {candidate}")
+
+
+def get_route_for_target_symbol(plan: Mapping[str, Any], target: str, symbol: str) -> str | None:
+    """The pair's route in a routing plan; None when the pair is not in the plan."""
+    entry = plan["targets"].get(target)
+    decision = entry["symbols"].get(symbol) if entry else None
+    return None if decision is None else str(decision["route"])
 
 
 def should_train_cross_sectional(plan: Mapping[str, Any], target: str) -> bool:
@@ -58,9 +66,9 @@ def training_jobs(
             s for s, d in symbols.items()
             if d["route"] == "ROUTE_EXPERIMENTAL_ONLY" and d["local_state"] != "EXPERIMENTAL"
         )
-        for job_id, members, priority, experimental in (
-            (f"cs_{target_name}", pooled, 2, False),
-            (f"cs_exp_{target_name}", pooled_exp, 1, True),
+        for job_id, members, priority, experimental, reason in (
+            (f"cs_{target_name}", pooled, 2, False, cs.get("job_reason")),
+            (f"cs_exp_{target_name}", pooled_exp, 1, True, cs.get("experimental_job_reason")),
         ):
             if not members:
                 continue
@@ -76,7 +84,7 @@ def training_jobs(
             jobs.append({
                 "job_id": job_id, "target": target_name, "symbol": None, "training_type": "cross_sectional",
                 "route": "ROUTE_EXPERIMENTAL_ONLY" if experimental else "ROUTE_CROSS_SECTIONAL",
-                "priority": priority, "model_families": families, "metadata": meta,
+                "priority": priority, "model_families": families, "reason": reason, "metadata": meta,
             })
         for symbol, decision in symbols.items():
             route = decision["route"]
@@ -99,10 +107,19 @@ def training_jobs(
             jobs.append({
                 "job_id": job_id, "target": target_name, "symbol": symbol, "training_type": training_type,
                 "route": route, "priority": priority,
-                "model_families": [] if training_type == "blocked" else families, "metadata": meta,
+                "model_families": [] if training_type == "blocked" else families,
+                "reason": decision.get("route_reason"), "metadata": meta,
             })
     jobs.sort(key=lambda j: (-j["priority"], j["target"], j["symbol"] is not None, j["symbol"] or "", j["job_id"]))
     return jobs
+
+
+def training_plan_folder(output_dir: str | Path) -> Path:
+    """Where generate_training_plan_from_routing writes: `output_dir` itself when it is named
+    `training_plan` (the seed's `METRICS/training_plan`), else `output_dir/training_plan`
+    (a plan output folder such as `METRICS`)."""
+    out = Path(output_dir)
+    return out if out.name == "training_plan" else out / "training_plan"
 
 
 def generate_training_plan_from_routing(
@@ -111,10 +128,12 @@ def generate_training_plan_from_routing(
     model_families: Sequence[str] = ("lightgbm", "xgboost"),
     include_blocked: bool | None = None,
 ) -> dict[str, Any]:
-    """Turn a routing_plan.json into training_plan.{json,yaml,md} under output_dir/training_plan.
+    """Turn a routing_plan.json into training_plan.{json,yaml,md} and return the plan.
 
-    Same jobs as the dbt model `training_plan` for the same families; use it to
-    re-plan with other families without re-routing.
+    The files go into `training_plan_folder(output_dir)`, each replaced atomically, in
+    the formats of the plan's `dump_plan_as` (PARQUET is written by the CLI only). Same
+    jobs as the dbt model `training_plan` for the same families; use it to re-plan with
+    other families without re-routing.
     """
     plan = load_routing_plan(routing_plan_path)
     config = plan["metadata"].get("config", {})
@@ -122,16 +141,6 @@ def generate_training_plan_from_routing(
         include_blocked = bool(config.get("training_plan", {}).get("include_blocked", False))
     jobs = training_jobs(plan, model_families, include_blocked)
     training_plan = {"metadata": dict(plan["metadata"]), "jobs": jobs, "summary": summarise_jobs(jobs)}
-    out = Path(output_dir)
     formats = config.get("routing", {}).get("dump_plan_as", ["JSON", "YAML", "MARKDOWN"])
-    staging = out / ".training_plan.partial"
-    written = write_artifacts(staging, {"metadata": plan["metadata"], "targets": {}}, training_plan, formats)
-    for path in written:
-        if path.parent.name == "training_plan":
-            destination = out / "training_plan" / path.name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            path.replace(destination)
-    for path in sorted(staging.rglob("*"), reverse=True):
-        path.unlink() if path.is_file() else path.rmdir()
-    staging.rmdir()
+    write_training_plan_document(training_plan_folder(output_dir), training_plan, formats)
     return training_plan

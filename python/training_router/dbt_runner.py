@@ -34,7 +34,7 @@ from typing import Any
 
 import duckdb
 
-from .errors import DbtError, InputError, InvariantError
+from .errors import DbtError, InputError, InvariantError, printable
 from .project import dbt_project_dir
 
 INPUT_PROBLEMS_MODEL = "int_input_problems_collected"
@@ -286,9 +286,11 @@ def check_build(result: DbtResult, database: Path) -> None:
 
 
 def format_problems(problems: list[tuple[str, str]], limit: int = 50) -> str:
+    """One line per problem: the file and the problem, control characters in either
+    (a folder or key name holding a line break) shown escaped (errors.printable)."""
     lines = [f"bad input: {len(problems)} problem(s) found; no plan was written"]
     for path, problem in problems[:limit]:
-        lines.append(f"  {path}: {problem}")
+        lines.append(f"  {printable(path)}: {printable(problem)}")
     if len(problems) > limit:
         lines.append(f"  ... and {len(problems) - limit} more (table {INPUT_PROBLEMS_MODEL})")
     return "\n".join(lines)

@@ -1,17 +1,14 @@
-"""Writers for plans held as Python documents (the Python API's training plan) and the
-Markdown reports shared with the CLI's streaming export (streaming_export.py)."""
+"""The Markdown reports and the job summary, shared by the CLI's streaming export and the
+Python API (both write their JSON/YAML through streaming_export.py), and atomic file writes."""
 
 from __future__ import annotations
 
-import json
-import time
+import contextlib
+import os
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
-
-from . import fast_yaml
-from .timeline import Timeline
+from typing import Any, TextIO
 
 ROUTES = (
     "ROUTE_CROSS_SECTIONAL",
@@ -35,17 +32,20 @@ def summarise_jobs(jobs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-# --- writers ---------------------------------------------------------------------
+# --- files ---------------------------------------------------------------------
 
 
-def write_json(path: Path, document: Any) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        json.dump(document, handle, indent=2, ensure_ascii=False, allow_nan=False)
-        handle.write("\n")
-
-
-def write_yaml(path: Path, document: Any) -> None:
-    path.write_text(fast_yaml.dumps(document), encoding="utf-8")
+@contextlib.contextmanager
+def atomic_text(path: Path) -> Iterator[TextIO]:
+    """Open a temporary file beside `path` for writing; on success rename it over `path`,
+    so a reader sees the old file or the whole new one, never a part; on failure remove it."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8") as handle:
+            yield handle
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _md_cell(value: Any) -> str:
@@ -149,7 +149,7 @@ def training_plan_markdown(plan: Mapping[str, Any]) -> str:
         "## Jobs" if len(jobs) <= MARKDOWN_DETAIL_LIMIT else f"## First {MARKDOWN_DETAIL_LIMIT} jobs",
         "",
         *_md_table(
-            ["#", "job_id", "type", "priority", "families", "notes"],
+            ["#", "job_id", "type", "priority", "families", "notes", "reason"],
             [
                 [
                     i,
@@ -160,42 +160,10 @@ def training_plan_markdown(plan: Mapping[str, Any]) -> str:
                     ", ".join(
                         k for k in ("needs_cs_ensemble", "experimental", "leakage_suspect") if job["metadata"].get(k)
                     ),
+                    job["reason"],
                 ]
                 for i, job in enumerate(jobs[:MARKDOWN_DETAIL_LIMIT], start=1)
             ],
         ),
     ]
     return "\n".join(lines) + "\n"
-
-
-def write_artifacts(
-    out_dir: Path,
-    routing_plan: Mapping[str, Any],
-    training_plan: Mapping[str, Any],
-    formats: Iterable[str],
-    timeline: Timeline | None = None,
-) -> list[Path]:
-    """Write the plans under out_dir/routing_plan and out_dir/training_plan.
-
-    `timeline`, when given, receives one span per artifact (export_<file>)."""
-    formats = set(formats)
-    written = []
-    for name, document, markdown in (
-        ("routing_plan", routing_plan, routing_plan_markdown),
-        ("training_plan", training_plan, training_plan_markdown),
-    ):
-        folder = out_dir / name
-        folder.mkdir(parents=True, exist_ok=True)
-        writers = {
-            "JSON": (f"{name}.json", lambda path, doc=document: write_json(path, doc)),
-            "YAML": (f"{name}.yaml", lambda path, doc=document: write_yaml(path, doc)),
-            "MARKDOWN": (f"{name}.md", lambda path, doc=document, md=markdown: path.write_text(md(doc), "utf-8")),
-        }
-        for kind, (file_name, write) in writers.items():
-            if kind in formats:
-                started = time.time()
-                write(folder / file_name)
-                written.append(folder / file_name)
-                if timeline is not None:
-                    timeline.record(f"export_{file_name}", started, time.time())
-    return written

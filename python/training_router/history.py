@@ -21,7 +21,7 @@ import duckdb
 from . import __version__
 from .config import config_hash
 from .errors import UsageError
-from .plan_files import generated_at, git_commit
+from .metadata import generated_at, git_commit
 
 HISTORY_TABLES = ("plan_runs", "routing_history")
 CHANGES_DETAIL_LIMIT = 200
@@ -177,14 +177,18 @@ def compare_plans(database: Path, plan_before: str, plan_after: str) -> dict[str
     """The changes between two plans kept in a published database (nothing is written)."""
     if not database.is_file():
         raise UsageError(f"--compare: database {database} does not exist")
-    with duckdb.connect(str(database), read_only=True) as connection:
-        before, after = resolve_plan(connection, plan_before), resolve_plan(connection, plan_after)
-        rows = _change_rows(
-            connection,
-            f"select {', '.join(CHANGE_COLUMNS)} from route_changes_between(?, ?) order by target_name, symbol",
-            [before, after],
-        )
-        return _change_document(connection, rows, after, before)
+    try:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            before, after = resolve_plan(connection, plan_before), resolve_plan(connection, plan_after)
+            rows = _change_rows(
+                connection,
+                f"select {', '.join(CHANGE_COLUMNS)} from route_changes_between(?, ?) order by target_name, symbol",
+                [before, after],
+            )
+            return _change_document(connection, rows, after, before)
+    except duckdb.Error as error:
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise UsageError(f"--compare: {database} holds no readable plan history ({first_line})") from error
 
 
 def _short(route: str | None) -> str:

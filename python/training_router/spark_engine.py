@@ -5,9 +5,9 @@ ROUTER_SPARK_MASTER, default local[*]). Every table it builds is Parquet in a wa
 folder inside the run's build folder, with its Derby metastore beside it. After the
 build the tables are copied into the run's DuckDB file, so that what follows (input
 problems, inputs_hash, the export, the atomic publish) is the DuckDB engine's code,
-and the published database answers the same queries whichever engine built it. The
-marts are published with the plan as Parquet files (routing_plan/parquet/<table>.parquet)
-for Spark SQL: ``select * from parquet.`METRICS/routing_plan/parquet/routing_plan.parquet```.
+and the published database answers the same queries whichever engine built it. For
+Spark SQL, `dump_plan_as: [..., PARQUET]` publishes routing_plan.parquet and
+training_plan.parquet: ``select * from parquet.`METRICS/routing_plan/routing_plan.parquet```.
 
 The data tests run once, on DuckDB, over the copy of Spark's tables (a test costs 1-4 s
 on Spark); the history models are DuckDB-only and built there too. The loaded layer's
@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -35,7 +36,6 @@ SPARK_BUILD = ("build", "--target", DBT_TARGET, "--exclude", "test_type:unit", "
 # views, which stay in Spark) and the DuckDB-only history models
 CHECKS_ON_DUCKDB = ("--select", "test_type:data", "path:models/history",
                     "--exclude", "test_type:unit", "path:models/staging")
-PUBLISHED_TABLES = ("routing_plan", "routing_targets", "training_plan", "stability_metrics")
 JAVA_HINT = (
     "--engine spark needs Java 17: install it with `apt-get install -y openjdk-17-jre-headless` "
     "(as root) or point JAVA_HOME at a JDK/JRE 17"
@@ -63,32 +63,40 @@ def _importable(module: str) -> bool:
         return False
 
 
-def warehouse_dir(build_folder: Path) -> Path:
-    return build_folder / "spark-warehouse"
+def build(database: Path, work_dir: Path, settings: RunSettings,
+          on_output: Callable[[str], None] | None = None) -> DbtResult:
+    """One build on Spark into a fresh warehouse under work_dir, then the tables copied into
+    `database` and checked there (finish_on_duckdb). Returns the result to check."""
+    base = work_dir / "spark"
+    for leftover in (base / "warehouse", base / "metastore"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    result = run_dbt(list(SPARK_BUILD), database=database, work_dir=base, settings=settings,
+                     on_output=on_output, extra_env=environment(base))
+    return finish_on_duckdb(result, base, database, work_dir, settings)
 
 
-def environment(build_folder: Path) -> dict[str, str]:
+def environment(base: Path) -> dict[str, str]:
     """What the spark target of profiles.yml reads; no input listing (full rebuild)."""
     return {
-        "ROUTER_SPARK_WAREHOUSE": str(warehouse_dir(build_folder)),
-        "ROUTER_SPARK_METASTORE": str(build_folder / "spark-metastore"),
+        "ROUTER_SPARK_WAREHOUSE": str(base / "warehouse"),
+        "ROUTER_SPARK_METASTORE": str(base / "metastore"),
         "ROUTER_SPARK_MASTER": os.environ.get("ROUTER_SPARK_MASTER", "local[*]"),
         "ROUTER_INPUT_LISTING": "",
     }
 
 
-def _table_dirs(build_folder: Path) -> list[Path]:
-    schema_dir = warehouse_dir(build_folder) / f"{SCHEMA}.db"
+def _table_dirs(base: Path) -> list[Path]:
+    schema_dir = base / "warehouse" / f"{SCHEMA}.db"
     if not schema_dir.is_dir():
         return []
     return sorted(p for p in schema_dir.iterdir() if p.is_dir() and any(p.glob("*.parquet")))
 
 
-def copy_tables_to_duckdb(build_folder: Path, database: Path) -> list[str]:
+def copy_tables_to_duckdb(base: Path, database: Path) -> list[str]:
     """Every table Spark built, as a DuckDB table of the same name; returns the names."""
     names = []
     with duckdb.connect(str(database)) as connection:
-        for table in _table_dirs(build_folder):
+        for table in _table_dirs(base):
             files = str(table / "*.parquet").replace("'", "''")
             connection.execute(f'create or replace table "{table.name}" as select * from read_parquet(\'{files}\')')
             names.append(table.name)
@@ -96,30 +104,15 @@ def copy_tables_to_duckdb(build_folder: Path, database: Path) -> list[str]:
     return names
 
 
-def finish_on_duckdb(result: DbtResult, build_folder: Path, database: Path, work_dir: Path,
+def finish_on_duckdb(result: DbtResult, base: Path, database: Path, work_dir: Path,
                      settings: RunSettings) -> DbtResult:
     """After the Spark build (seeds and models, no tests): its tables copied into the build's
     DuckDB file, then one dbt build on DuckDB there: the data tests (the input-problem test
     that stops a bad-input run, the routing invariants) over Spark's tables, and the
     DuckDB-only history models. Returns the result to check: the Spark build's when it
     failed, else the DuckDB one's."""
-    copy_tables_to_duckdb(build_folder, database)
+    copy_tables_to_duckdb(base, database)
     failed = result.returncode != 0 or any(r.get("status") in ("error", "fail") for r in result.results)
     if failed:
         return result
     return run_dbt(["build", *CHECKS_ON_DUCKDB], database=database, work_dir=work_dir, settings=settings)
-
-
-def stage_parquet(database: Path, staging: Path) -> list[Path]:
-    """The marts as one Parquet file each, <staging>/routing_plan/parquet/<table>.parquet
-    (fixed names, so a new plan replaces the files of the last one)."""
-    folder = staging / "routing_plan" / "parquet"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    with duckdb.connect(str(database), read_only=True) as connection:
-        for table in PUBLISHED_TABLES:
-            destination = folder / f"{table}.parquet"
-            target = str(destination).replace("'", "''")
-            connection.execute(f"copy (select * from \"{table}\") to '{target}' (format parquet)")
-            written.append(destination)
-    return written

@@ -14,14 +14,14 @@ import functools
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 import duckdb
 
 from . import fast_yaml, report
-from .exporter import MARKDOWN_DETAIL_LIMIT, routing_plan_markdown, training_plan_markdown
+from .exporter import MARKDOWN_DETAIL_LIMIT, atomic_text, routing_plan_markdown, training_plan_markdown
 from .summary import SYMBOL_LINES_PER_TARGET
 from .timeline import Timeline
 
@@ -34,7 +34,8 @@ DECISION_JSON = """
         'route', plan.route,
         'cs_state', plan.cs_state,
         'local_state', plan.local_state,
-        'primary_reason', coalesce(catalogue.reason_text, plan.primary_reason_code),
+        'primary_reason', plan.primary_reason,
+        'route_reason', plan.route_reason,
         'reason', plan.reasons,
         'reason_codes', plan.reason_codes,
         'local_score', plan.local_score,
@@ -56,6 +57,7 @@ JOB_JSON = """
         'route', route,
         'priority', priority,
         'model_families', model_families,
+        'reason', reason,
         'metadata', json_object(
             'sample_size', sample_size,
             'failed_model_families', failed_model_families,
@@ -67,6 +69,12 @@ JOB_JSON = """
         )
     )
 """
+
+
+THRESHOLD_COLUMNS = (
+    "cs_min_score", "cs_strong_score", "local_min_score", "local_strong_score", "experimental_min_score",
+    "cs_min_sample_size", "local_min_sample_size",
+)
 
 
 def _rows(connection: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -83,25 +91,6 @@ def _batches(connection: duckdb.DuckDBPyConnection, sql: str) -> Iterator[tuple[
 
 def _target_parts(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     """Everything of each target but its symbols, in target order."""
-    thresholds = {
-        row.pop("target_name"): row
-        for row in _rows(
-            connection,
-            """
-            select
-                target_name,
-                any_value(cs_min_score) as cs_min_score,
-                any_value(cs_strong_score) as cs_strong_score,
-                any_value(local_min_score) as local_min_score,
-                any_value(local_strong_score) as local_strong_score,
-                any_value(experimental_min_score) as experimental_min_score,
-                any_value(cs_min_sample_size) as cs_min_sample_size,
-                any_value(local_min_sample_size) as local_min_sample_size
-            from routing_plan
-            group by target_name
-            """,
-        )
-    }
     targets: dict[str, dict[str, Any]] = {}
     for row in _rows(connection, "select * from routing_targets order by target_name"):
         name = row["target_name"]
@@ -110,6 +99,8 @@ def _target_parts(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[str, 
                 "state": row["cs_state"],
                 "route": row["cs_route"],
                 "reason": row["cs_reason"],
+                "job_reason": row["cs_job_reason"],
+                "experimental_job_reason": row["cs_experimental_job_reason"],
                 "reason_codes": row["cs_reason_codes"],
                 "score": row["cs_score"],
                 "sample_size": row["cs_sample_size"],
@@ -133,8 +124,8 @@ def _target_parts(connection: duckdb.DuckDBPyConnection) -> dict[str, dict[str, 
                 "ROUTE_BLOCKED": row["n_blocked"],
             },
         }
-        if name in thresholds:
-            targets[name]["thresholds"] = thresholds[name]
+        if row["n_symbols"]:
+            targets[name]["thresholds"] = {key: row[key] for key in THRESHOLD_COLUMNS}
     return targets
 
 
@@ -166,8 +157,6 @@ def _write_routing_plan(connection: duckdb.DuckDBPyConnection, targets: dict[str
         f"""
         select plan.target_name, plan.symbol, {DECISION_JSON} as decision
         from routing_plan as plan
-        left join reason_codes as catalogue
-            on plan.primary_reason_code = catalogue.reason_code
         order by plan.target_name, plan.symbol
         """,
     )
@@ -221,13 +210,20 @@ def _job_summary(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 def _write_training_plan(connection: duckdb.DuckDBPyConnection, metadata: dict[str, Any], summary: dict[str, Any],
                          json_out: TextIO | None, yaml_out: TextIO | None) -> None:
-    jobs = _batches(connection, f"select {JOB_JSON} as job from training_plan order by plan_position")
+    rows = _batches(connection, f"select {JOB_JSON} as job from training_plan order by plan_position")
+    jobs = (job for (job,) in rows)
+    _stream_training_plan(jobs, metadata, summary, json_out, yaml_out)
+
+
+def _stream_training_plan(jobs: Iterable[str], metadata: dict[str, Any], summary: dict[str, Any],
+                          json_out: TextIO | None, yaml_out: TextIO | None) -> None:
+    """training_plan.json / .yaml from the jobs, each already one line of JSON text."""
     if json_out:
         json_out.write('{\n  "metadata": ' + _json_text(metadata) + ',\n  "jobs": [')
     if yaml_out:
         yaml_out.write(fast_yaml.dumps({"metadata": metadata}))
     first = True
-    for (job,) in jobs:
+    for job in jobs:
         if json_out:
             json_out.write(("," if not first else "") + f"\n    {job}")
         if yaml_out:
@@ -260,9 +256,8 @@ def light_plan(connection: duckdb.DuckDBPyConnection, targets: dict[str, dict[st
             )
         )
         select shown.target_name, shown.symbol, shown.route, shown.cs_state, shown.local_state, shown.reasons,
-            coalesce(catalogue.reason_text, shown.primary_reason_code) as primary_reason
+            shown.primary_reason
         from shown
-        left join reason_codes as catalogue on shown.primary_reason_code = catalogue.reason_code
         order by shown.target_name, shown.symbol
         """,
     )
@@ -299,6 +294,9 @@ def export(database: Path, out_dir: Path, metadata: dict[str, Any], formats: lis
                 writer(connection, *args, json_out or None, yaml_out or None)  # type: ignore[operator]
             timeline.record(f"export_{name}.json+yaml", started, time.time())
             written += [p for p, kind in ((json_path, "JSON"), (yaml_path, "YAML")) if kind in formats]
+        if "PARQUET" in formats:
+            with timeline.span("export_parquet"):
+                written += write_parquet(connection, out_dir)
         with timeline.span("export_report"):
             written.append(report.write_report(connection, out_dir / "routing_plan", metadata))
     if "MARKDOWN" in formats:
@@ -310,6 +308,29 @@ def export(database: Path, out_dir: Path, metadata: dict[str, Any], formats: lis
         written += [out_dir / "routing_plan" / "routing_plan.md", out_dir / "training_plan" / "training_plan.md"]
         timeline.record("export_markdown", started, time.time())
     return written, light, summary
+
+
+# The tables copied as they are (every column, DuckDB types) in the artifacts' order.
+PARQUET_TABLES = (
+    ("routing_plan", "order by target_name, symbol"),
+    ("training_plan", "order by plan_position"),
+)
+
+
+def _sql_path(path: Path) -> str:
+    """A path as a SQL string literal (COPY takes no parameter for its file)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def write_parquet(connection: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Path]:
+    """routing_plan.parquet and training_plan.parquet, straight from the tables (dump_plan_as PARQUET)."""
+    written = []
+    for table, order in PARQUET_TABLES:
+        path = out_dir / table / f"{table}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection.execute(f"copy (select * from {table} {order}) to {_sql_path(path)} (format parquet)")
+        written.append(path)
+    return written
 
 
 def _first_jobs(connection: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -328,3 +349,23 @@ class _Null:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def write_training_plan_document(folder: Path, plan: dict[str, Any], formats: Iterable[str]) -> list[Path]:
+    """A training plan held in Python (the API's) written the way the CLI's export writes it
+    (same streaming writers, so the same bytes), each file atomically (temp file + rename)."""
+    formats = set(formats)
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = [json.dumps(job, ensure_ascii=False, allow_nan=False, separators=(",", ":")) for job in plan["jobs"]]
+    written = []
+    for kind, path in (("JSON", folder / "training_plan.json"), ("YAML", folder / "training_plan.yaml")):
+        if kind in formats:
+            with atomic_text(path) as out:
+                _stream_training_plan(jobs, plan["metadata"], plan["summary"],
+                                      out if kind == "JSON" else None, out if kind == "YAML" else None)
+            written.append(path)
+    if "MARKDOWN" in formats:
+        with atomic_text(folder / "training_plan.md") as out:
+            out.write(training_plan_markdown(plan))
+        written.append(folder / "training_plan.md")
+    return written

@@ -217,3 +217,13 @@ def test_compare_two_kept_plans_by_prefix_writes_nothing(sequence: Sequence) -> 
     assert sequence.hashes["compare"] == sequence.hashes["refresh"]
     unknown = sequence.runs["compare_unknown"]
     assert unknown.returncode == 2 and "no kept plan" in unknown.stderr
+
+
+def test_compare_on_a_database_without_history_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from training_router.cli import main
+
+    database = tmp_path / "old.duckdb"
+    duckdb.connect(str(database)).close()
+    assert main(["--compare", "aa", "bb", "--database", str(database)]) == 2
+    assert "holds no readable plan history" in capsys.readouterr().err

@@ -303,3 +303,18 @@ def test_leading_dash_names_with_equals_form(weird, tmp_path: Path) -> None:
     assert {k: d["route"] for k, d in _decisions(run).items()} == {(T2, S_DASH): "ROUTE_SYMBOL_SPECIFIC"}
     assert [j["job_id"] for j in run.training_plan()["jobs"]] == [f"sym_{T2}_{S_DASH}"]
     _assert_tables_intact(run, n_pairs=1, n_jobs=1, n_targets=1)
+
+
+def test_python_api_jobs_equal_the_dbt_jobs_for_hostile_names(weird, tmp_path: Path) -> None:
+    """The API re-derives the jobs from routing_plan.json; with quotes, dashes and SQL in
+    the names it must still give the dbt model's jobs, reasons included, byte for byte."""
+    from training_router.api import generate_training_plan_from_routing
+
+    run, _, _ = weird
+    families = run.routing_plan()["metadata"]["config"]["training_plan"]["model_families"]
+    plan = generate_training_plan_from_routing(run.plan_output, tmp_path / "training_plan", families)
+    assert plan["jobs"] == run.training_plan()["jobs"]
+    assert all(job["reason"] for job in plan["jobs"])
+    for name in ("training_plan.json", "training_plan.yaml"):
+        written, exported = tmp_path / "training_plan" / name, run.plan_output / "training_plan" / name
+        assert written.read_bytes() == exported.read_bytes()

@@ -117,15 +117,6 @@ def test_the_hand_worked_expectations_hold_on_spark(runs: dict[str, Run]) -> Non
                     assert plan["targets"][target]["symbols"][symbol]["route"] == route, (case.name, target, symbol)
 
 
-def test_spark_publishes_the_marts_as_parquet(runs: dict[str, Run]) -> None:
-    import duckdb
-
-    folder = runs["spark"].plan_output / "routing_plan" / "parquet"
-    n_decisions = sum(len(t["symbols"]) for t in runs["spark"].routing_plan()["targets"].values())
-    count = duckdb.sql(f"select count(*) from read_parquet('{folder / 'routing_plan.parquet'}')").fetchone()
-    assert count == (n_decisions,)
-
-
 # --- bad input -------------------------------------------------------------------
 
 

@@ -12,17 +12,32 @@ source as (
 
 ),
 
+-- the files are read as bytes: a file that is not UTF-8 is a reported problem, and a
+-- leading UTF-8 byte-order mark is dropped (README, "Input contract")
+decoded as (
+
+    select
+        filename,
+        size,
+        last_modified,
+        md5(source.content) as content_hash,
+        {{ text_without_bom(blob_to_utf8('source.content')) }} as content,
+        {{ encoding_problem('source.content', blob_to_utf8('source.content')) }} as encoding_problem
+    from source
+
+),
+
 files as (
 
     select
         filename as file_path,
         size as file_size,
         last_modified as file_modified_at,
-        md5(content) as content_hash,
+        content_hash,
         {{ path_segment('filename', -2) }} as target_name,
         content,
-        {{ json_file_problem('content', 'an object with status, symbols and features') }} as file_problem
-    from source
+        coalesce(encoding_problem, {{ json_file_problem('content', 'an object with status, symbols and features') }}) as file_problem
+    from decoded
 
 ),
 

@@ -13,17 +13,32 @@ source as (
 
 ),
 
+-- the files are read as bytes: a file that is not UTF-8 is a reported problem, and a
+-- leading UTF-8 byte-order mark is dropped (README, "Input contract")
+decoded as (
+
+    select
+        filename,
+        size,
+        last_modified,
+        md5(source.content) as content_hash,
+        {{ text_without_bom(blob_to_utf8('source.content')) }} as content,
+        {{ encoding_problem('source.content', blob_to_utf8('source.content')) }} as encoding_problem
+    from source
+
+),
+
 files as (
 
     select
         filename as file_path,
         size as file_size,
         last_modified as file_modified_at,
-        md5(content) as content_hash,
+        content_hash,
         {{ path_segment('filename', -2) }} as target_name,
         content,
-        {{ json_file_problem('content', 'an object keyed "SYMBOL:target:family"') }} as file_problem
-    from source
+        coalesce(encoding_problem, {{ json_file_problem('content', 'an object keyed "SYMBOL:target:family"') }}) as file_problem
+    from decoded
 
 ),
 
@@ -59,9 +74,9 @@ entries_split as (
         file_problem,
         entry.key as entry_key,
         entry.value as entry_json,
-        {{ text_matches('entry.key', "'^[^:]+:.+:[^:]+$'") }} as is_well_formed_key,
+        {{ text_matches('entry.key', "'(?s)^[^:]+:.+:[^:]+$'") }} as is_well_formed_key,
         regexp_extract(entry.key, '^([^:]+):', 1) as symbol,
-        regexp_extract(entry.key, '^[^:]+:(.+):[^:]+$', 1) as key_target,
+        regexp_extract(entry.key, '(?s)^[^:]+:(.+):[^:]+$', 1) as key_target,
         regexp_extract(entry.key, ':([^:]+)$', 1) as model_family,
         {{ json_type_of('entry.value') }} = 'OBJECT' as is_object,
         {{ json_object_fields('entry.value', entry_fields) }} as fields
@@ -109,7 +124,7 @@ entries_typed as (
         symbol,
         model_family,
         {{ json_to_double('score_json') }} as score,
-        cast({{ json_to_double('sample_size_json') }} as bigint) as sample_size,
+        {{ json_to_sample_size('sample_size_json') }} as sample_size,
         case
             when entry_key is not null
                 then coalesce(

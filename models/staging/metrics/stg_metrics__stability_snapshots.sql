@@ -17,18 +17,34 @@ source as (
 
 ),
 
+-- the files are read as bytes: a file that is not UTF-8 is a reported problem, and a
+-- leading UTF-8 byte-order mark is dropped (README, "Input contract")
+decoded as (
+
+    select
+        filename,
+        size,
+        last_modified,
+        md5(source.content) as content_hash,
+        {{ text_without_bom(blob_to_utf8('source.content')) }} as content,
+        {{ encoding_problem('source.content', blob_to_utf8('source.content')) }} as encoding_problem
+    from source
+
+),
+
 files as (
 
     select
         filename as file_path,
         size as file_size,
         last_modified as file_modified_at,
-        md5(content) as content_hash,
+        content_hash,
         {{ path_segment('filename', target_segment) }} as target_name,
         {{ path_segment('filename', -2) }} as universe,
         content,
+        encoding_problem,
         {{ json_is_valid('content') }} as is_valid_json
-    from source
+    from decoded
 
 ),
 
@@ -67,6 +83,7 @@ files_checked as (
     select
         *,
         coalesce(
+            encoding_problem,
             {{ json_file_problem('content', what, is_valid='is_valid_json') }},
             case
                 when features_type is distinct from 'ARRAY'
@@ -82,7 +99,7 @@ files_checked as (
                 when importances_type <> 'ARRAY' or not importances_are_numbers or {{ list_has_nulls('importance_list') }}
                     then '"importances" must be a list of numbers'
                 when {{ list_has_non_finite('importance_list') }}
-                    then '"importances" holds NaN or Infinity'
+                    then '"importances" holds NaN, Infinity or a number beyond ±1.8e308'
                 when {{ list_length('importance_list') }} <> {{ list_length('feature_list') }}
                     then '"importances" has ' || {{ list_length('importance_list') }}
                         || ' values but "features" has ' || {{ list_length('feature_list') }}

@@ -12,17 +12,32 @@ source as (
 
 ),
 
+-- the files are read as bytes: a file that is not UTF-8 is a reported problem, and a
+-- leading UTF-8 byte-order mark is dropped (README, "Input contract")
+decoded as (
+
+    select
+        filename,
+        size,
+        last_modified,
+        md5(source.content) as content_hash,
+        {{ text_without_bom(blob_to_utf8('source.content')) }} as content,
+        {{ encoding_problem('source.content', blob_to_utf8('source.content')) }} as encoding_problem
+    from source
+
+),
+
 files as (
 
     select
         filename as file_path,
         size as file_size,
         last_modified as file_modified_at,
-        md5(content) as content_hash,
+        content_hash,
         {{ path_segment('filename', -2) }} as target_name,
         content,
-        {{ json_file_problem('content', 'an object of pooled metrics') }} as file_problem
-    from source
+        coalesce(encoding_problem, {{ json_file_problem('content', 'an object of pooled metrics') }}) as file_problem
+    from decoded
 
 ),
 
@@ -66,7 +81,7 @@ final as (
         content_hash,
         target_name,
         {{ json_to_double('coalesce(fields.score, fields.auc)') }} as score,
-        cast({{ json_to_double('coalesce(fields.sample_size, fields.n_samples)') }} as bigint) as sample_size,
+        {{ json_to_sample_size('coalesce(fields.sample_size, fields.n_samples)') }} as sample_size,
         {{ json_to_text('fields.task_type') }} as task_type,
         {{ json_to_text('fields.metric_name') }} as metric_name,
         {{ json_to_name('fields.stability') }} as stability,

@@ -151,14 +151,14 @@
       return out;
     });
     var showX = cols.length <= 60, showY = rows.length <= 80;
-    var height = Math.max(220, Math.min(760, rows.length * (rows.length > 80 ? 3 : 24) + 120));
+    var height = Math.max(180, Math.min(760, rows.length * (rows.length > 80 ? 3 : 24) + 120));
     var trace = {
       type: 'heatmap', z: z, x: cols.map(function (_, j) { return j; }), y: rows.map(function (_, i) { return i; }),
       zmin: 0, zmax: ROUTE_COLORS.length, colorscale: routeColorscale(), showscale: false, hoverinfo: 'none',
       xgap: cols.length <= 120 ? 1 : 0, ygap: rows.length <= 120 ? 1 : 0
     };
     var layout = {
-      height: height, margin: { l: showY ? 210 : 60, r: 10, t: 10, b: showX ? 90 : 40 }, font: FONT,
+      height: height, margin: { l: showY ? 210 : 60, r: 10, t: 10, b: showX ? 70 : 40 }, font: FONT,
       paper_bgcolor: '#ffffff', plot_bgcolor: '#ffffff', dragmode: 'zoom',
       xaxis: {
         tickmode: 'array', tickvals: showX ? cols.map(function (_, j) { return j; }) : [],
@@ -267,8 +267,10 @@
     };
     var bars = byId('bars');
     var drawn = rows.length ? Plotly.react(bars, traces, layout, PLOT_CONFIG) : Promise.resolve(Plotly.purge(bars));
+    var SHORT = { ROUTE_BOTH: 'Both', ROUTE_CROSS_SECTIONAL: 'CS', ROUTE_SYMBOL_SPECIFIC: 'Symbol',
+      ROUTE_EXPERIMENTAL_ONLY: 'Exp.', ROUTE_BLOCKED: 'Blocked' };
     var columns = ['Target', 'CS state', 'CS route', 'CS score', 'CS stability', 'Leakage', 'Why'].concat(
-      D.routes.map(routeLabel));
+      D.routes.map(function (r) { return SHORT[r] || r; }));
     capped(byId('targets-table'), rows, rows.length, columns, function (t, i, td) {
       var T = D.targets[t];
       switch (i) {
@@ -278,7 +280,7 @@
         case 3: td.className = 'num'; return fmt(T.cs_score, 3);
         case 4: return T.cs_stability;
         case 5: return T.target_leakage_status;
-        case 6: return [T.cs_reason].concat((T.cs_reason_codes || []).map(reasonText)).filter(function (v, k, all) { return v && all.indexOf(v) === k; }).join(' · ');
+        case 6: td.className = 'why'; return [T.cs_reason].concat((T.cs_reason_codes || []).map(reasonText)).filter(function (v, k, all) { return v && all.indexOf(v) === k; }).join(' · ');
         default: td.className = 'num'; return fmt(T.counts[i - 7] || 0);
       }
     }, 'targets');
