@@ -3,8 +3,9 @@
     runs. On an incremental run only files that are new or whose size or
     modification time changed are read again (the quick check of rsync and make);
     the filter is a constant list, which DuckDB pushes down to the file reader,
-    so unchanged files are not opened. Rows of removed or changed files are
-    deleted by `delete_stale_input_rows` (post-hook).
+    so unchanged files are not opened. A changed file's rows are replaced
+    (delete+insert on file_path); rows of removed files are deleted by
+    `delete_stale_input_rows` (post-hook).
 #}
 
 {% macro changed_input_files_filter(input_kind) -%}
@@ -32,6 +33,14 @@
 {%- endmacro %}
 
 
+{#-
+    Rows of files no longer listed (removed) are deleted. Rows whose size or
+    modification time differ from the listing are KEPT: they were read from a
+    file that changed after it was listed, and deleting them would drop that
+    file's rows from the plan without a word. The CLI lists the files again
+    after the build and builds again (or stops, naming them) when any differs
+    (python/training_router/build.py).
+-#}
 {% macro delete_stale_input_rows(input_kind) -%}
     delete from {{ this }}
     where not exists (
@@ -40,8 +49,6 @@
         where
             listed.input_kind = {{ sql_string(input_kind) }}
             and listed.file_path = {{ this }}.file_path
-            and listed.file_size = {{ this }}.file_size
-            and listed.file_modified_at = {{ this }}.file_modified_at
     )
 {%- endmacro %}
 

@@ -49,7 +49,7 @@ entry_score_problems as (
     from model_metadata
     inner join task_types
         on model_metadata.target_name = task_types.target_name
-    where model_metadata.problem is null and model_metadata.score is not null
+    where model_metadata.problem is null and {{ score_maybe_out_of_range('model_metadata.score') }}
 
 ),
 
@@ -65,7 +65,7 @@ target_score_problems as (
     from target_confidence
     inner join task_types
         on target_confidence.target_name = task_types.target_name
-    where target_confidence.problem is null and target_confidence.score is not null
+    where target_confidence.problem is null and {{ score_maybe_out_of_range('target_confidence.score') }}
 
 ),
 

@@ -49,12 +49,22 @@ horizons as (
 
     select
         *,
-        coalesce(
-            try_cast(nullif(regexp_extract(target_name, '(\d+)m(_|$)', 1), '') as bigint),
-            try_cast(nullif(regexp_extract(target_name, '(\d+)h(_|$)', 1), '') as bigint) * 60,
-            try_cast(nullif(regexp_extract(target_name, '(\d+)d(_|$)', 1), '') as bigint) * 1440
-        ) as horizon_minutes
-    from targets
+        -- in double, then held to BIGINT: a folder named t_9223372036854775807h is a very
+        -- long horizon, not an overflow error
+        case
+            when horizon_minutes_double >= 9.2e18 then 9223372036854775807
+            else cast(horizon_minutes_double as bigint)
+        end as horizon_minutes
+    from (
+        select
+            *,
+            coalesce(
+                try_cast(nullif(regexp_extract(target_name, '(\d+)m(_|$)', 1), '') as double),
+                try_cast(nullif(regexp_extract(target_name, '(\d+)h(_|$)', 1), '') as double) * 60,
+                try_cast(nullif(regexp_extract(target_name, '(\d+)d(_|$)', 1), '') as double) * 1440
+            ) as horizon_minutes_double
+        from targets
+    ) as parsed
 
 ),
 

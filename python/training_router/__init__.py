@@ -20,9 +20,14 @@ from .consumer import (
     load_training_plan,
     should_train_target_symbol,
 )
+from .errors import RouterError
+from .pipeline import PlanOutcome, generate_routing_plan
 
 __all__ = [
+    "PlanOutcome",
+    "RouterError",
     "__version__",
+    "generate_routing_plan",
     "generate_training_plan_from_routing",
     "get_cs_jobs",
     "get_jobs_for_symbol",

@@ -7,7 +7,7 @@ import copy
 import hashlib
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +250,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                     continue
                 key = self.construct_object(key_node, deep=True)
                 line = key_node.start_mark.line + 1
+                if not isinstance(key, Hashable):
+                    continue  # the safe loader refuses it below, as invalid YAML
                 if key in seen:
                     raise ConfigError(
                         f"key {key!r} is given twice (lines {seen[key]} and {line}); keep one"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 class RouterError(Exception):
     """Base class: a failure the CLI reports in plain words and an exit code."""
@@ -45,6 +47,13 @@ class BusyError(RouterError):
     exit_code = 5
 
 
+class OutputError(RouterError):
+    """The outputs cannot be written (a full disk, a read-only or forbidden folder); the
+    message names the path and what to do. The previous plan is kept."""
+
+    exit_code = 6
+
+
 class DbtError(RouterError):
     """dbt itself failed (compilation or an unexpected database error)."""
 
@@ -54,11 +63,12 @@ class DbtError(RouterError):
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def printable(text: str) -> str:
+def printable(value: str | os.PathLike[str]) -> str:
     """``text`` safe to show on one line of a message: line breaks, tabs and other
     control characters (and the Unicode line/paragraph separators, which also end a
     line for many readers) written as escapes (\\n, \\t, \\x1b, \\u2028), so that a
     file or key name holding one cannot split or forge a message line."""
+    text = os.fspath(value)
     return "".join(
         _ESCAPES.get(char)
         or (f"\\x{ord(char):02x}" if ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 else None)

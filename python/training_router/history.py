@@ -21,7 +21,7 @@ import duckdb
 from . import __version__
 from .config import config_hash
 from .errors import UsageError
-from .plan_files import generated_at, git_commit
+from .metadata import generated_at, git_commit
 
 HISTORY_TABLES = ("plan_runs", "routing_history")
 CHANGES_DETAIL_LIMIT = 200

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,92 @@ def test_missing_metrics_dir_given_relative_is_named(tmp_path: Path) -> None:
     assert run.returncode == 3
     assert str(tmp_path / "no_such_metrics_dir") in run.stderr and "does not exist" in run.stderr
     assert not (tmp_path / "METRICS" / "routing.duckdb").exists()
+
+
+# --- non-regular files, link loops and names with control characters -------------
+# (a FIFO, a socket or a device cannot be committed to the corpus: made here)
+
+
+@pytest.fixture(scope="module")
+def special_files_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, dict[str, Path]]:
+    """One run over targets whose only faults are a FIFO, a socket, a device, a link loop
+    and a folder name holding a newline, beside a valid target."""
+    import socket
+
+    base = tmp_path_factory.mktemp("special")
+    metrics = base / "metrics"
+    bad: dict[str, Path] = {}
+
+    target = "t_fifo_leakage_10m"                           # reading it would block: never opened
+    _write_json(metrics / target / "model_metadata.json", _metadata(target))
+    bad["fifo"] = metrics / target / "leakage.json"
+    os.mkfifo(bad["fifo"])
+
+    target = "t_fifo_metadata_10m"
+    _write_json(metrics / target / "target_confidence.json", VALID_TC)
+    bad["fifo_metadata"] = metrics / target / "model_metadata.json"
+    os.mkfifo(bad["fifo_metadata"])
+
+    target = "t_socket_confidence_10m"
+    _write_json(metrics / target / "model_metadata.json", _metadata(target))
+    bad["socket"] = metrics / target / "target_confidence.json"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(bad["socket"]))
+
+    target = "t_device_snapshot_10m"
+    _write_json(metrics / target / "model_metadata.json", _metadata(target))
+    bad["device"] = metrics / target / "stability" / "ALL" / "s1.json"
+    bad["device"].parent.mkdir(parents=True)
+    os.mknod(bad["device"], 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # like /dev/null
+
+    target = "t_looping_snapshot_10m"
+    _write_json(metrics / target / "model_metadata.json", _metadata(target))
+    bad["loop"] = metrics / target / "stability" / "ALL" / "s1.json"
+    bad["loop"].parent.mkdir(parents=True)
+    os.symlink(bad["loop"].name, bad["loop"])                # s1.json -> s1.json
+
+    target = "t_new\nline_10m"
+    _write_json(metrics / target / "model_metadata.json", _metadata(target))
+    bad["newline"] = metrics / target / "leakage.json"
+    os.mkfifo(bad["newline"])
+
+    target = "t_fine_10m"
+    _write_json(metrics / target / "model_metadata.json", _metadata(target))
+    return run_router(metrics, base / "METRICS"), bad
+
+
+SPECIAL_PROBLEMS = {
+    "fifo": "is not a regular file (FIFO)",
+    "fifo_metadata": "is not a regular file (FIFO)",
+    "socket": "is not a regular file (socket)",
+    "device": "is not a regular file (character device)",
+    "loop": "is a symbolic link that loops",
+    "newline": "is not a regular file (FIFO)",
+}
+
+
+def test_special_files_fail_the_run_as_bad_input(special_files_run) -> None:
+    run, bad = special_files_run
+    assert run.returncode == 3, run.stderr
+    assert f"bad input: {len(bad)} problem(s) found; no plan was written" in run.stderr
+    for marker in FORBIDDEN:
+        assert marker not in run.stderr, run.stderr
+    assert not (run.plan_output / "routing.duckdb").exists()
+
+
+@pytest.mark.parametrize("kind", sorted(SPECIAL_PROBLEMS))
+def test_special_file_is_named_on_one_line(special_files_run, kind: str) -> None:
+    run, bad = special_files_run
+    shown = str(bad[kind]).replace("\n", "\\n")
+    lines = [line for line in run.stderr.splitlines() if line.startswith(f"  {shown}: ")]
+    assert len(lines) == 1, run.stderr
+    assert SPECIAL_PROBLEMS[kind] in lines[0]
+
+
+def test_names_with_control_characters_never_split_a_message(special_files_run) -> None:
+    run, _ = special_files_run
+    lines = run.stderr.splitlines()
+    problem_lines = [line for line in lines if line.startswith("  ")]
+    assert len(problem_lines) == len(SPECIAL_PROBLEMS)
+    assert all(line.startswith("  /") for line in problem_lines), lines
+    assert any("t_new\\nline_10m" in line for line in problem_lines)

@@ -357,3 +357,10 @@ def test_a_broken_file_at_the_seed_location_is_refused_naming_it(tmp_path: Path)
     run = run_router(EXAMPLE, tmp_path / "METRICS", cwd=work)
     assert run.returncode == 2, run.stderr
     assert str(seed_config) in run.stderr and "'block_on_leakage' is given twice (lines 2 and 3)" in run.stderr
+
+
+def test_an_unhashable_key_is_invalid_yaml_not_a_crash(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("routing:\n  ? [a, b]\n  : 1\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config_file(config)

@@ -39,7 +39,8 @@ def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _start(out: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "training_router", "--output-dir", str(EXAMPLE), "--plan-output", str(out),
-         "--routing-config", str(_other_config(out))],
+         "--routing-config", str(_other_config(out)),
+         "--lock-timeout", "900"],  # the second of two concurrent runs waits for the first, however slow
         env={**os.environ, "SOURCE_DATE_EPOCH": "1764000000", **env},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
@@ -69,8 +70,7 @@ def _assert_previous_plan_intact(out: Path, before: dict[str, str]) -> None:
 def test_sigkill_during_dbt_build(previous: Path) -> None:
     before = _snapshot(previous)
     process = _start(previous, {})
-    _wait_for(lambda: any(previous.glob(".routing.duckdb.build-*"))
-              or any((previous / ".router").glob("build-*/")))
+    _wait_for(lambda: any((previous / ".plans").glob(".building-*/routing.duckdb")))
     time.sleep(1.0)  # well inside the dbt build
     process.kill()
     process.wait()
@@ -107,11 +107,11 @@ def test_next_run_after_a_kill_succeeds_and_cleans_up(previous: Path) -> None:
         pass
     process.kill()
     process.wait()
-    assert any(previous.glob(".routing.duckdb.build-*")) or any((previous / ".router").glob("build-*"))
+    assert any((previous / ".plans").glob(".building-*"))
     run = run_router(EXAMPLE, previous)
     assert run.returncode == 0, run.stderr
-    assert not list(previous.glob(".routing.duckdb.build-*"))
-    assert not list((previous / ".router").glob("build-*"))
+    assert not list((previous / ".plans").glob(".building-*"))
+    assert len(list((previous / ".plans").iterdir())) == 2  # the plan and the one before it
 
 
 def test_second_run_waits_for_the_lock_then_fails_clearly(previous: Path) -> None:

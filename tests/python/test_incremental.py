@@ -149,3 +149,36 @@ def test_unchanged_inputs_are_not_parsed_again(tmp_path: Path) -> None:
             assert str(leakage) in sql and "where false" not in sql, sql
         else:
             assert "where false" in sql, f"{name} read input files again:\n{sql}"
+
+
+SELECTION_LAYER = {"int_targets_selected", "int_symbol_lanes_aggregated", "int_stability_pairs_compared"}
+
+
+def test_a_threshold_change_keeps_the_models_that_do_not_depend_on_thresholds(tmp_path: Path) -> None:
+    out = tmp_path / "METRICS"
+    assert run_router(EXAMPLE, out).returncode == 0
+    assert _nodes_run(out) >= SELECTION_LAYER
+
+    # thresholds only: the models that read no threshold keep the previous tables
+    config = tmp_path / "routing_config.yaml"
+    config.write_text("routing:\n  min_sample_size: {symbol: 100000}\n")
+    again = run_router(EXAMPLE, out, "--routing-config", str(config))
+    assert again.returncode == 0, again.stderr
+    ran = _nodes_run(out)
+    assert not SELECTION_LAYER & ran, sorted(ran)
+    assert {"int_cs_lanes_aggregated", "int_symbol_lane_states_assigned", "routing_plan"} <= ran
+    assert set(_routes(again).values()) <= {"ROUTE_CROSS_SECTIONAL", "ROUTE_BLOCKED"}
+
+    # another target selection: they are built again, and the plan is that of a fresh run
+    narrowed = run_router(EXAMPLE, out, "--routing-config", str(config), "--targets", SWING)
+    assert narrowed.returncode == 0, narrowed.stderr
+    assert _nodes_run(out) >= SELECTION_LAYER
+    fresh = run_router(EXAMPLE, tmp_path / "FRESH", "--routing-config", str(config), "--targets", SWING,
+                       "--full-refresh")
+    assert fresh.returncode == 0, fresh.stderr
+    assert list(narrowed.routing_plan()["targets"]) == [SWING]
+    assert narrowed.routing_plan()["targets"] == fresh.routing_plan()["targets"]
+
+
+def _routes(run) -> dict[str, str]:
+    return {symbol: d["route"] for symbol, d in run.routing_plan()["targets"][SWING]["symbols"].items()}

@@ -98,3 +98,28 @@ def test_format_problems_escapes_every_line_breaking_character() -> None:
         "  /m/t\\n\\r\\x0b\\x0c\\x1c\\x1d\\x1e\\x85\\u2028\\u2029/model_metadata.json: "
         "key\\n\\r\\x0b\\x0c\\x1c\\x1d\\x1e\\x85\\u2028\\u2029: bad"
     )
+
+
+def test_horizons_too_large_for_bigint_are_very_long_not_an_overflow(tmp_path: Path) -> None:
+    """The horizon comes from the folder name; minutes × 60 or × 1440 beyond BIGINT is held
+    at its maximum (very_long), not a DuckDB overflow error."""
+    names = {
+        "t_9223372036854775807h": 9223372036854775807,
+        "t_99999999999999999999999d": 9223372036854775807,
+        "t_123456789012345678901234567890m": 9223372036854775807,
+        "t_1000000000000h": 60000000000000,  # large, and it fits
+        "t_90m": 90,
+    }
+    metrics = tmp_path / "metrics"
+    for name in names:
+        (metrics / name).mkdir(parents=True)
+        (metrics / name / "model_metadata.json").write_text(json.dumps(
+            {f"AAA:{name}:lightgbm": {"score": 0.6, "sample_size": 2000}}))
+    run = run_router(metrics, tmp_path / "METRICS")
+    assert run.returncode == 0, run.stderr[-3000:]
+    with duckdb.connect(str(run.database), read_only=True) as connection:
+        rows = {t: (minutes, tier) for t, minutes, tier in connection.execute(
+            "select target_name, horizon_minutes, horizon_tier from int_targets_selected").fetchall()}
+    assert {t: m for t, (m, _) in rows.items()} == names
+    assert {t: tier for t, (_, tier) in rows.items()} == {
+        **{t: "very_long" for t in names}, "t_90m": "medium"}

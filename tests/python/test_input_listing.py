@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from training_router.plan_files import scan_input_files
+from training_router.inputs import scan_input_files
 
 GLOBS = {
     "model_metadata": "{m}/*/model_metadata.json",
