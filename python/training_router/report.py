@@ -24,10 +24,12 @@ from typing import Any
 
 import duckdb
 
+from .project import enums
+
 REPORT_NAME = "routing_report.html"
 # the order routes are drawn and counted in (best lane first); colours in the page's script
 ROUTES = ("ROUTE_BOTH", "ROUTE_CROSS_SECTIONAL", "ROUTE_SYMBOL_SPECIFIC", "ROUTE_EXPERIMENTAL_ONLY", "ROUTE_BLOCKED")
-CS_STATE_ORDER = ("STRONG", "WEAK_BUT_OK", "EXPERIMENTAL", "DISALLOWED")
+CS_STATE_ORDER = enums()["lane_states"]  # best first, as written in dbt_project.yml
 STABILITY_ORDER = ("DIVERGED", "DRIFTING", "UNKNOWN", "STABLE")
 # a pair is a near miss when its score is this close to a threshold of its lane
 NEAR_MISS_DISTANCE = 0.02
