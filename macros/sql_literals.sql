@@ -69,3 +69,14 @@
         {{ sql_number(spec) }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- An enumeration of the plan (routes, lane states, stabilities, ...): the list written once in
+    dbt_project.yml `vars.enums`; an unknown name stops the compile. -#}
+{% macro enum_values(name) -%}
+    {%- set enums = var('enums') -%}
+    {%- if name not in enums -%}
+        {{ exceptions.raise_compiler_error("unknown enumeration '" ~ name ~ "' (dbt_project.yml vars.enums)") }}
+    {%- endif -%}
+    {{ return(enums[name]) }}
+{%- endmacro %}

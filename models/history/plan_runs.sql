@@ -16,8 +16,8 @@
     )
 }}
 
-{%- set routes = ['ROUTE_CROSS_SECTIONAL', 'ROUTE_SYMBOL_SPECIFIC', 'ROUTE_BOTH', 'ROUTE_EXPERIMENTAL_ONLY', 'ROUTE_BLOCKED'] %}
-{%- set job_types = ['cross_sectional', 'symbol_specific', 'blocked'] %}
+{%- set routes = enum_values('routes') %}
+{%- set job_types = enum_values('job_types') %}
 
 with
 

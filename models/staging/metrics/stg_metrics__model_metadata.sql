@@ -103,7 +103,7 @@ entries_checked as (
                 {{ number_problem('coalesce(fields.score, fields.auc)', 'score') }},
                 {{ sample_size_problem('coalesce(fields.sample_size, fields.n_samples)', 'sample_size') }},
                 {{ name_problem('fields.status', 'status', ['OK', 'FAILED', 'SKIPPED']) }},
-                {{ name_problem('fields.stability', 'stability', ['STABLE', 'DRIFTING', 'DIVERGED', 'UNKNOWN']) }},
+                {{ name_problem('fields.stability', 'stability', enum_values('stabilities')) }},
                 {{ text_problem('fields.task_type', 'task_type') }},
                 {{ text_problem('fields.metric_name', 'metric_name') }}
             )
