@@ -22,6 +22,19 @@
                 '[^/]+/[^/]+/[^/]+[.]json' if stability_dir else '[^/]+/stability/[^/]+/[^/]+[.]json'),
         ] -%}
         {%- do run_query('create schema if not exists router_inputs') -%}
+        {#- the CLI's listing of the input files: Spark's file reader skips empty (0-byte)
+            files, so they are added from it, to be reported like on DuckDB -#}
+        {%- set listing = var('input_listing', env_var('ROUTER_INPUT_LISTING', '')) -%}
+        {%- do run_query('drop table if exists router_inputs.input_listing') -%}
+        {%- if listing -%}
+            {%- do run_query(
+                'create table router_inputs.input_listing (input_kind string, file_path string,'
+                ~ ' file_size bigint, file_modified_us bigint) using json options (path '
+                ~ sql_string(listing) ~ ')'
+            ) -%}
+        {%- endif -%}
+        {%- set listing_kinds = {'model_metadata': 'model_metadata', 'target_confidence': 'target_confidence',
+                                 'leakage': 'leakage', 'stability_snapshots': 'stability_snapshot'} -%}
         {%- for name, root, file_filter, below_root in kinds -%}
             {%- set prefix = root.rstrip('/') ~ '/' -%}
             {%- do run_query('drop view if exists router_inputs.' ~ name) -%}
@@ -39,6 +52,9 @@
                 ~ ' from router_inputs.' ~ name ~ '_files) as files'
                 ~ ' where left(filename, ' ~ (prefix | length) ~ ') = ' ~ sql_string(prefix)
                 ~ ' and substr(filename, ' ~ ((prefix | length) + 1) ~ ') rlike ' ~ sql_string('^' ~ below_root ~ '$')
+                ~ ((' union all select file_path, cast(' ~ sql_string('') ~ ' as binary), file_size,'
+                    ~ ' timestamp_micros(file_modified_us) from router_inputs.input_listing'
+                    ~ ' where file_size = 0 and input_kind = ' ~ sql_string(listing_kinds[name])) if listing else '')
             ) -%}
         {%- endfor -%}
         {#- the CLI's run identity (source router.run_info), one JSON object -#}

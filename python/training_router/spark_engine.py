@@ -76,12 +76,11 @@ def build(database: Path, work_dir: Path, settings: RunSettings,
 
 
 def environment(base: Path) -> dict[str, str]:
-    """What the spark target of profiles.yml reads; no input listing (full rebuild)."""
+    """What the spark target of profiles.yml reads."""
     return {
         "ROUTER_SPARK_WAREHOUSE": str(base / "warehouse"),
         "ROUTER_SPARK_METASTORE": str(base / "metastore"),
         "ROUTER_SPARK_MASTER": os.environ.get("ROUTER_SPARK_MASTER", "local[*]"),
-        "ROUTER_INPUT_LISTING": "",
     }
 
 

@@ -28,9 +28,21 @@ CORPUS = FIXTURES / "bad_input"
 ENGINE_OR_TIME = ("engine", "generated_at")
 HOSTILE_TARGET = "y_it's; -x é 15m"
 PROBLEM_LINE = re.compile(r"^  (?P<path>/.+?\.json): (?P<problem>.+)$")
-# where Spark's message differs (docs/PORTING.md): a repeated key below the top level
-# is refused for the whole document, Spark's variant parser refusing it
-SPARK_MESSAGES = {"duplicate_key_leakage_symbols": "repeats a key"}
+# where Spark's message differs (docs/PORTING.md, "Known differences"): a repeated key below
+# the top level is refused for the whole document (Spark's variant parser refuses it); a
+# double is printed the Java way (2.5E19, not 2.5e+19); NaN and Infinity, which Spark's
+# variant keeps, are named as text. The file is refused and named all the same.
+SPARK_MESSAGES = {
+    "duplicate_key_leakage_symbols": "repeats a key",
+    "infinity_literal": 'score "Infinity" is too large for a number',
+    "nan_literal": 'score "NaN" is too large for a number',
+    "n_samples_exponent_too_large": "sample_size 2.5E19 is too large (max 9223372036854775807)",
+    "sample_size_1e20": "sample_size 1.0E20 is too large (max 9223372036854775807)",
+    "sample_size_2_pow_63": "is too large (max 9223372036854775807)",
+    "score_beyond_1e300": "score -1.0E305 is too large (beyond ±1e300",
+    "score_beyond_double": 'score "Infinity" is too large for a number',
+    "score_outside_roc_auc": "score 1.0E308 is outside [0, 1], the range of metric roc_auc",
+}
 
 
 def _default_config_cases() -> list[Path]:
