@@ -326,7 +326,8 @@ def gen_target(args: tuple) -> tuple[int, int]:
             elif fr < 0.05:
                 e = skipped
             else:
-                sc = round(base + fam_noise * nt[bits(16)], 4)
+                # at most 1: the best an AUC or an r2 can be (the router refuses more)
+                sc = min(round(base + fam_noise * nt[bits(16)], 4), 1.0)
                 sk = "auc" if is_cls and rng.random() < 0.02 else "score"
                 nk = "n_samples" if rng.random() < 0.02 else "sample_size"
                 st = ', "status": "OK"' if rng.random() < 0.8 else ""
@@ -338,7 +339,7 @@ def gen_target(args: tuple) -> tuple[int, int]:
     # ---- target_confidence.json
     has_tc = forced in ("cs_tiny", "cs_families_failed") or (forced is None and rng.random() < 0.5)
     if has_tc:
-        tc = {"score": round(q + rng.gauss(0, span * 0.05), 4)}
+        tc = {"score": min(round(q + rng.gauss(0, span * 0.05), 4), 1.0)}
         if forced == "cs_tiny" or (forced is None and rng.random() < 0.08):
             tc["sample_size"] = rng.randrange(1500, 5000)
         else:
