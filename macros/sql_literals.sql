@@ -5,7 +5,12 @@
 #}
 
 {% macro sql_string(value) -%}
+    {%- if target.type == 'spark' -%}
+    {#- Spark SQL reads backslash escapes in string literals: keep a backslash a backslash -#}
+    '{{ value | string | replace("\\", "\\\\") | replace("'", "''") }}'
+    {%- else -%}
     '{{ value | string | replace("'", "''") }}'
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -34,7 +39,7 @@
 
 {#- A list of strings as a SQL list literal (typed, so an empty list still has a type). -#}
 {% macro sql_string_list(values) -%}
-    cast([{% for v in values %}{{ sql_string(v) }}{{ ", " if not loop.last }}{% endfor %}] as varchar[])
+    {{ text_list_of(values | map('string') | list) }}
 {%- endmacro %}
 
 
@@ -63,4 +68,15 @@
     {%- else -%}
         {{ sql_number(spec) }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- An enumeration of the plan (routes, lane states, stabilities, ...): the list written once in
+    dbt_project.yml `vars.enums`; an unknown name stops the compile. -#}
+{% macro enum_values(name) -%}
+    {%- set enums = var('enums') -%}
+    {%- if name not in enums -%}
+        {{ exceptions.raise_compiler_error("unknown enumeration '" ~ name ~ "' (dbt_project.yml vars.enums)") }}
+    {%- endif -%}
+    {{ return(enums[name]) }}
 {%- endmacro %}

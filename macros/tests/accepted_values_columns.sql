@@ -3,12 +3,14 @@
     pass, as with dbt's accepted_values; pair with not_null_columns). One query
     per model instead of one test per column, the same assertion with a
     fraction of dbt's per-test overhead. Returns the offending rows with the
-    names of the columns that are off.
+    names of the columns that are off. A column's values are a list, or the name
+    of an enumeration of dbt_project.yml `vars.enums` (e.g. `route: routes`).
 -#}
 {% test accepted_values_columns(model, values_by_column) %}
 
 {%- set checks = [] %}
-{%- for column, values in values_by_column.items() %}
+{%- for column, accepted in values_by_column.items() %}
+    {%- set values = enum_values(accepted) if accepted is string else accepted %}
     {%- do checks.append(
         "case when " ~ adapter.quote(column) ~ " not in " ~ sql_in_list(values) ~ " then '" ~ column ~ "' end"
     ) %}

@@ -14,12 +14,13 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
-from .project import dbt_project_dir
+from .project import dbt_project_dir, enums
 
-STABILITIES = ("STABLE", "DRIFTING", "DIVERGED", "UNKNOWN")
-LEAKAGE_STATUSES = ("SAFE", "SUSPECT", "BLOCKED", "UNKNOWN")
-BOTH_STRONG_BEHAVIORS = ("ROUTE_BOTH", "PREFER_CS", "PREFER_SYMBOL")
-PLAN_FORMATS = ("JSON", "YAML", "MARKDOWN", "PARQUET")
+# the enumerations are written once, in dbt_project.yml (vars.enums), for SQL and Python
+STABILITIES = enums()["stabilities"]
+LEAKAGE_STATUSES = enums()["leakage_statuses"]
+BOTH_STRONG_BEHAVIORS = enums()["both_strong_behaviors"]
+PLAN_FORMATS = enums()["plan_formats"]
 HORIZON_TIERS = ("default", "short", "medium", "long", "very_long")
 
 Checker = Callable[[str, Any], None]

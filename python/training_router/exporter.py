@@ -10,13 +10,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-ROUTES = (
-    "ROUTE_CROSS_SECTIONAL",
-    "ROUTE_SYMBOL_SPECIFIC",
-    "ROUTE_BOTH",
-    "ROUTE_EXPERIMENTAL_ONLY",
-    "ROUTE_BLOCKED",
-)
+from .project import enums
+
+ROUTES = enums()["routes"]
 MARKDOWN_DETAIL_LIMIT = 200
 
 

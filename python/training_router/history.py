@@ -229,6 +229,11 @@ def change_summary_line(document: Mapping[str, Any]) -> str:
     return text
 
 
+def _why_now(change: Mapping[str, Any]) -> str:
+    """The new plan's primary reason for the pair, or that the pair left the plan."""
+    return "not in the plan any more" if change["route_after"] is None else str(change["primary_reason_after"])
+
+
 def _md_cell(value: Any) -> str:
     text = "" if value is None else ", ".join(value) if isinstance(value, list) else str(value)
     return text.replace("|", "\\|").replace("\n", " ")
@@ -265,7 +270,7 @@ def changes_markdown(document: Mapping[str, Any]) -> str:
     lines += ["## By target", "", "| target | changes | how | top reasons now |", "|---|---|---|---|"]
     for target, items in by_target.items():
         how = Counter(f"{_short(c['route_before'])}→{_short(c['route_after'])}" for c in items)
-        reasons = Counter(c["primary_reason_after"] or c["primary_reason_before"] for c in items)
+        reasons = Counter(_why_now(c) for c in items)
         lines.append(
             f"| {_md_cell(target)} | {len(items)} | "
             + _md_cell(", ".join(f"{n} {t}" for t, n in how.most_common(3)))
@@ -305,7 +310,7 @@ def change_lines(document: Mapping[str, Any], limit: int = 50) -> list[str]:
     """The changes as [ROUTER] lines (for --compare and --dry-run)."""
     lines = [
         f"[ROUTER]   {c['target']} {c['symbol']}: {c['route_before'] or '(none)'} → {c['route_after'] or '(none)'}"
-        f" ({c['primary_reason_after'] or c['primary_reason_before']})"
+        f" ({_why_now(c)})"
         for c in document["changes"][:limit]
     ]
     if len(document["changes"]) > limit:

@@ -6,6 +6,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 from .errors import DbtError
 
 
@@ -26,3 +28,12 @@ def dbt_project_dir() -> Path:
         "cannot find the training router's dbt project (dbt_project.yml); "
         "set ROUTER_DBT_PROJECT_DIR to the repository root"
     )
+
+
+@lru_cache(maxsize=1)
+def enums() -> dict[str, tuple[str, ...]]:
+    """The plan's enumerations (routes, lane_states, stabilities, leakage_statuses, job_types,
+    ...), read from the one place they are written: dbt_project.yml `vars.enums`."""
+    with (dbt_project_dir() / "dbt_project.yml").open(encoding="utf-8") as handle:
+        project = yaml.safe_load(handle)
+    return {name: tuple(values) for name, values in project["vars"]["enums"].items()}

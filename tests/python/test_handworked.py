@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from training_router.api import generate_training_plan_from_routing
+
 from conftest import FIXTURES, run_router
 from expectations import assert_matches_expected
 
@@ -28,6 +30,11 @@ def test_handworked_case(case: Path, tmp_path: Path) -> None:
     run = run_router(case / "metrics", tmp_path / "METRICS", *args)
     assert run.returncode == 0, run.stderr
     assert_matches_expected(run, yaml.safe_load((case / "expected.yaml").read_text()))
+    # the Python API re-derives the same jobs (reasons included) from routing_plan.json:
+    # every route, the experimental pooled lane and include_blocked occur among the cases
+    families = run.routing_plan()["metadata"]["config"]["training_plan"]["model_families"]
+    plan = generate_training_plan_from_routing(run.plan_output, tmp_path / "api" / "training_plan", families)
+    assert plan["jobs"] == run.training_plan()["jobs"]
 
 
 def test_there_are_enough_handworked_cases() -> None:

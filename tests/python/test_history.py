@@ -32,6 +32,12 @@ def _hashes(out: Path) -> dict[str, str]:
     return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
+def _tree(out: Path) -> list[str]:
+    """What a reader can find at the output location, the run's own work folder aside."""
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*")
+                  if not p.relative_to(out).parts[0].startswith((".router", ".routing.duckdb")))
+
+
 def _query(database: Path, sql: str) -> list[tuple[Any, ...]]:
     with duckdb.connect(str(database), read_only=True) as connection:
         return connection.execute(sql).fetchall()
@@ -73,6 +79,7 @@ class Sequence:
     changes: dict[str, dict[str, Any]] = field(default_factory=dict)  # routing_changes.json after each run
     plan_runs: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     hashes: dict[str, dict[str, str]] = field(default_factory=dict)
+    trees: dict[str, list[str]] = field(default_factory=dict)  # every published path (versions, links)
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +97,7 @@ def sequence(tmp_path_factory: pytest.TempPathFactory) -> Sequence:
         run = run_router(metrics, out, *args)
         seq.runs[name] = run
         seq.hashes[name] = _hashes(out)
+        seq.trees[name] = _tree(out)
         seq.plans[name] = run.routing_plan()
         seq.changes[name] = json.loads((out / "routing_plan" / "routing_changes.json").read_text())
         seq.plan_runs[name] = _query(out / "routing.duckdb", "select run_seq, plan_id from plan_runs order by run_seq")
@@ -164,6 +172,7 @@ def test_markdown_names_each_changed_target(sequence: Sequence, tmp_path: Path) 
 
 def test_a_dry_run_prints_the_changes_and_publishes_nothing(sequence: Sequence) -> None:
     assert sequence.hashes["dry"] == sequence.hashes["second"]
+    assert sequence.trees["dry"] == sequence.trees["second"]  # no new plan version left behind
     assert sequence.plan_runs["dry"] == sequence.plan_runs["second"]
     out = sequence.runs["dry"].stdout
     second_id = sequence.plans["second"]["metadata"]["plan_id"]
@@ -174,6 +183,7 @@ def test_a_dry_run_prints_the_changes_and_publishes_nothing(sequence: Sequence) 
 def test_a_failed_run_adds_no_history_and_keeps_the_plan(sequence: Sequence) -> None:
     assert "leakage.json" in sequence.runs["failed"].stderr
     assert sequence.hashes["failed"] == sequence.hashes["second"]
+    assert sequence.trees["failed"] == sequence.trees["second"]
     assert sequence.plan_runs["failed"] == sequence.plan_runs["second"]
 
 

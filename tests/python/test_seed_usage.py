@@ -51,7 +51,8 @@ def test_seed_generate_training_plan_call_writes_into_the_folder_it_names(seed_c
 def test_the_plan_output_folder_as_output_dir_writes_its_training_plan_folder(seed_cwd: Path) -> None:
     from TRAINING.orchestration.training_plan_generator import generate_training_plan_from_routing
 
-    shutil.rmtree(seed_cwd / "METRICS" / "training_plan")
+    for path in (seed_cwd / "METRICS" / "training_plan").iterdir():
+        path.unlink()
     plan = generate_training_plan_from_routing(
         routing_plan_path=Path("METRICS"), output_dir=Path("METRICS"), model_families=["catboost"]
     )

@@ -2,7 +2,7 @@
 -- per-symbol and per-feature statuses as lists of struct(name, status).
 -- A missing status is UNKNOWN. `problem` holds the first thing wrong, or null.
 
-{%- set statuses = ['SAFE', 'SUSPECT', 'BLOCKED', 'UNKNOWN'] %}
+{%- set statuses = enum_values('leakage_statuses') %}
 
 with
 

@@ -63,7 +63,7 @@ files_checked as (
             case when not has_score_key then 'has no "score" (or "auc"); it is the one required field' end,
             {{ number_problem('coalesce(fields.score, fields.auc)', 'score') }},
             {{ sample_size_problem('coalesce(fields.sample_size, fields.n_samples)', 'sample_size') }},
-            {{ name_problem('fields.stability', 'stability', ['STABLE', 'DRIFTING', 'DIVERGED', 'UNKNOWN']) }},
+            {{ name_problem('fields.stability', 'stability', enum_values('stabilities')) }},
             {{ text_problem('fields.task_type', 'task_type') }},
             {{ text_problem('fields.metric_name', 'metric_name') }},
             {{ name_status_object_problem('fields.model_families', 'model_families', ['OK', 'FAILED', 'SKIPPED']) }}
