@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: example test lint bench clean browser docs
+.PHONY: example test lint bench clean browser docs spark-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,22 @@ $(STAMP): pyproject.toml
 example: $(STAMP)
 	$(BIN)/python -m TRAINING.orchestration.generate_routing_plan --output-dir examples/metrics --plan-output METRICS
 
+# The Spark engine's parity tests (pytest -m spark) run in `make test`: Java 17 from the
+# OS packages when missing (needs root, as on a fresh CI machine) and the spark extras.
+SPARK_STAMP := $(VENV)/.spark-installed
+
+$(SPARK_STAMP): $(STAMP)
+	@java -version >/dev/null 2>&1 || { \
+		echo "installing Java 17 (openjdk-17-jre-headless) for the Spark engine"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless >/dev/null; } \
+		|| { echo "make spark-deps: Java 17 is missing and could not be installed (run as root:" \
+			"apt-get install -y openjdk-17-jre-headless)"; exit 1; }
+	$(BIN)/pip install --quiet -e '.[test,spark]'
+	touch $(SPARK_STAMP)
+
+spark-deps: $(SPARK_STAMP)
+
+
 # headless Chromium from the OS packages, for the report's browser test (tests/python/test_report_browser.py);
 # does nothing when it is installed
 CHROMIUM := /usr/bin/chromium
@@ -27,7 +43,7 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation
 
-test: $(STAMP) browser
+test: $(STAMP) browser $(SPARK_STAMP)
 	$(BIN)/ruff check python tests/python bench
 	$(BIN)/python -m pytest
 

@@ -81,7 +81,12 @@ def build(database: Path, targets: int, symbols: int, repo: Path) -> None:
                 count(*) filter (where route = 'ROUTE_SYMBOL_SPECIFIC') as n_symbol_specific,
                 count(*) filter (where route = 'ROUTE_BOTH') as n_both,
                 count(*) filter (where route = 'ROUTE_EXPERIMENTAL_ONLY') as n_experimental_only,
-                count(*) filter (where route = 'ROUTE_BLOCKED') as n_blocked
+                count(*) filter (where route = 'ROUTE_BLOCKED') as n_blocked,
+                any_value(cs_min_score) as cs_min_score, any_value(cs_strong_score) as cs_strong_score,
+                any_value(local_min_score) as local_min_score, any_value(local_strong_score) as local_strong_score,
+                any_value(experimental_min_score) as experimental_min_score,
+                any_value(cs_min_sample_size) as cs_min_sample_size,
+                any_value(local_min_sample_size) as local_min_sample_size
             from routing_plan group by target_name
         """)
         c.execute("""

@@ -6,7 +6,15 @@
     so unchanged files are not opened. A changed file's rows are replaced
     (delete+insert on file_path); rows of removed files are deleted by
     `delete_stale_input_rows` (post-hook).
+
+    DuckDB only: on Spark these models are plain tables rebuilt in full on every run
+    (Parquet tables have no delete+insert; a Delta/Iceberg `merge` would be the port),
+    and the post-hooks render nothing.
 #}
+
+{% macro loaded_materialization() -%}
+    {{ return('incremental' if target.type == 'duckdb' else 'table') }}
+{%- endmacro %}
 
 {% macro changed_input_files_filter(input_kind) -%}
     {%- if is_incremental() -%}
@@ -42,6 +50,7 @@
     (python/training_router/build.py).
 -#}
 {% macro delete_stale_input_rows(input_kind) -%}
+    {%- if loaded_materialization() == 'incremental' %}
     delete from {{ this }}
     where not exists (
         select 1
@@ -50,6 +59,7 @@
             listed.input_kind = {{ sql_string(input_kind) }}
             and listed.file_path = {{ this }}.file_path
     )
+    {%- endif %}
 {%- endmacro %}
 
 
@@ -69,6 +79,7 @@
 
 
 {% macro delete_stale_snapshot_pairs() -%}
+    {%- if loaded_materialization() == 'incremental' %}
     delete from {{ this }}
     where not exists (
         select 1
@@ -82,4 +93,5 @@
             and current_sets.universe = {{ this }}.universe
             and current_sets.snapshot_set_hash = {{ this }}.snapshot_set_hash
     )
+    {%- endif %}
 {%- endmacro %}

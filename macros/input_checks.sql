@@ -54,7 +54,7 @@
 {% macro _number_text(field) -%}
     (case
         when {{ json_type_of(field) }} = 'DOUBLE' and not {{ is_non_finite(json_to_double(field)) }}
-            then cast({{ json_to_double(field) }} as varchar)
+            then cast({{ json_to_double(field) }} as string)
         else {{ json_text(field) }}
     end)
 {%- endmacro %}
@@ -89,7 +89,7 @@
             or ({{ json_to_double(field) }} = 9223372036854775807 and {{ json_to_bigint(field) }} is null)
             then '{{ label }} ' || {{ _number_text(field) }} || ' is too large (max 9223372036854775807)'
         when {{ json_to_double(field) }} <> floor({{ json_to_double(field) }})
-            then '{{ label }} must be a whole number, found ' || cast({{ json_to_double(field) }} as varchar)
+            then '{{ label }} must be a whole number, found ' || cast({{ json_to_double(field) }} as string)
     end
 {%- endmacro %}
 
@@ -125,11 +125,11 @@
 {#- How a JSON value reads in a message: a string "x", a boolean true, an array, ... -#}
 {% macro json_type_label(field) -%}
     case {{ json_type_of(field) }}
-        when 'VARCHAR' then 'the string ' || cast({{ field }} as varchar)
-        when 'BOOLEAN' then 'the boolean ' || cast({{ field }} as varchar)
+        when 'VARCHAR' then 'the string ' || {{ json_text(field) }}
+        when 'BOOLEAN' then 'the boolean ' || {{ json_text(field) }}
         when 'OBJECT' then 'an object'
         when 'ARRAY' then 'an array'
-        else lower({{ json_type_of(field) }}) || ' ' || cast({{ field }} as varchar)
+        else lower({{ json_type_of(field) }}) || ' ' || {{ json_text(field) }}
     end
 {%- endmacro %}
 

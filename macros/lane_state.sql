@@ -41,6 +41,6 @@
             "case when not coalesce(" ~ score ~ " >= " ~ min_score ~ ", false) then '" ~ prefix ~ "_SCORE_TOO_LOW' end",
             "case when " ~ stability ~ " not in " ~ sql_in_list(allowlist) ~ " then '" ~ prefix ~ "_STABILITY_NOT_ALLOWED' end",
         ]) }}
-        else [{{ sql_string(prefix ~ '_') }} || {{ rule }}]
+        else {{ compact_list([sql_string(prefix ~ '_') ~ ' || ' ~ rule]) }}
     end
 {%- endmacro %}

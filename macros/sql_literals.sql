@@ -5,7 +5,12 @@
 #}
 
 {% macro sql_string(value) -%}
+    {%- if target.type == 'spark' -%}
+    {#- Spark SQL reads backslash escapes in string literals: keep a backslash a backslash -#}
+    '{{ value | string | replace("\\", "\\\\") | replace("'", "''") }}'
+    {%- else -%}
     '{{ value | string | replace("'", "''") }}'
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -34,7 +39,7 @@
 
 {#- A list of strings as a SQL list literal (typed, so an empty list still has a type). -#}
 {% macro sql_string_list(values) -%}
-    cast([{% for v in values %}{{ sql_string(v) }}{{ ", " if not loop.last }}{% endfor %}] as varchar[])
+    {{ text_list_of(values | map('string') | list) }}
 {%- endmacro %}
 
 

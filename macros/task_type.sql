@@ -58,7 +58,7 @@
     {#- every score, whatever its metric: finite, but a mean of a few beyond this overflows -#}
     case
         when abs({{ score }}) > {{ score_magnitude_max() }}
-            then 'score ' || cast({{ score }} as varchar) || ' is too large (beyond ±1e300, where a mean of scores overflows)'
+            then 'score ' || cast({{ score }} as string) || ' is too large (beyond ±1e300, where a mean of scores overflows)'
     end)
 {%- endmacro %}
 
@@ -90,7 +90,7 @@
                 {%- if low is not none %} {{ score }} < {{ low }}{% endif %}
                 {%- if low is not none and high is not none %} or{% endif %}
                 {%- if high is not none %} {{ score }} > {{ high }}{% endif %}
-                then 'score ' || cast({{ score }} as varchar) || ' is outside {{ _range_text(low, high) }}, ' || {{ what }}
+                then 'score ' || cast({{ score }} as string) || ' is outside {{ _range_text(low, high) }}, ' || {{ what }}
         end
     {%- endif -%}
 {%- endmacro %}

@@ -87,10 +87,6 @@
 {% macro duckdb__json_to_double_list(expr) %}from_json({{ expr }}, '["DOUBLE"]'){% endmacro %}
 
 
-{#- A JSON object of name → string as MAP(text, text) entries list: [{key, value}] -#}
-{% macro json_object_to_text_entries(expr) %}{{ return(adapter.dispatch('json_object_to_text_entries', 'training_router')(expr)) }}{% endmacro %}
-{% macro default__json_object_to_text_entries(expr) %}{{ _not_ported('json_object_to_text_entries') }}{% endmacro %}
-{% macro duckdb__json_object_to_text_entries(expr) %}map_entries(from_json({{ expr }}, '"MAP(VARCHAR, JSON)"')){% endmacro %}
 
 
 {#- true when an object has the key (whatever its value, null included) -#}
@@ -178,3 +174,80 @@
 {% macro json_text(expr) %}{{ return(adapter.dispatch('json_text', 'training_router')(expr)) }}{% endmacro %}
 {% macro default__json_text(expr) %}{{ _not_ported('json_text') }}{% endmacro %}
 {% macro duckdb__json_text(expr) %}cast({{ expr }} as varchar){% endmacro %}
+
+
+{#-
+    Spark (dbt-spark). A JSON value is a VARIANT (Spark 4): the file text `content` is
+    parsed with from_json(..., 'VARIANT'), which like DuckDB accepts NaN and Infinity.
+    The macros that take the file text (json_is_valid, json_text_starts_object,
+    text_is_blank, json_has_key, json_object_to_map) get a string; json_type_of,
+    json_object_fields and json_has_duplicate_keys take either, and know the file text
+    by its column name `content` (_spark_variant).
+    Differences from DuckDB, all in messages about inputs that are refused anyway: a
+    repeated key below the top level makes the whole document "repeat a key" (Spark's
+    variant refuses it; DuckDB names the nested object), and of several bad entries of
+    a name → status object the first by name is reported (a variant keeps keys sorted).
+-#}
+{% macro _spark_variant(expr) -%}
+    {%- if expr | trim == 'content' -%}from_json({{ expr }}, 'VARIANT'){%- else -%}{{ expr }}{%- endif -%}
+{%- endmacro %}
+
+{% macro _spark_variant_type(v) -%}
+    (case
+        when {{ v }} is null then null
+        when schema_of_variant({{ v }}) = 'STRING' then 'VARCHAR'
+        when schema_of_variant({{ v }}) in ('BIGINT', 'INT', 'SMALLINT', 'TINYINT') then 'BIGINT'
+        when schema_of_variant({{ v }}) in ('DOUBLE', 'FLOAT') or schema_of_variant({{ v }}) like 'DECIMAL%' then 'DOUBLE'
+        when schema_of_variant({{ v }}) = 'BOOLEAN' then 'BOOLEAN'
+        when schema_of_variant({{ v }}) = 'VOID' then 'NULL'
+        when schema_of_variant({{ v }}) like 'OBJECT%' then 'OBJECT'
+        when schema_of_variant({{ v }}) like 'ARRAY%' then 'ARRAY'
+        else schema_of_variant({{ v }})
+    end)
+{%- endmacro %}
+
+{% macro spark__json_is_valid(expr) %}coalesce(json_object_keys({{ expr }}) is not null or from_json({{ expr }}, 'VARIANT') is not null, false){% endmacro %}
+{% macro spark__json_type_of(expr) %}{{ _spark_variant_type(_spark_variant(expr)) }}{% endmacro %}
+{% macro spark__json_object_to_map(expr) %}from_json({{ expr }}, 'MAP<STRING, VARIANT>'){% endmacro %}
+{% macro spark__json_has_duplicate_keys(expr) -%}
+    {%- if expr | trim == 'content' -%}
+    (size(json_object_keys({{ expr }})) <> size(array_distinct(json_object_keys({{ expr }})))
+        or from_json({{ expr }}, 'VARIANT') is null)
+    {%- else -%}
+    false
+    {%- endif -%}
+{%- endmacro %}
+{% macro spark__json_object_fields(expr, fields) -%}
+    named_struct({%- for f in fields %}'{{ f }}', variant_get({{ _spark_variant(expr) }}, '$.{{ f }}'){{ "," if not loop.last }}{% endfor -%})
+{%- endmacro %}
+{% macro spark__json_to_double(expr) %}try_variant_get({{ expr }}, '$', 'double'){% endmacro %}
+{% macro spark__json_to_text(expr) %}(case when schema_of_variant({{ expr }}) = 'STRING' then variant_get({{ expr }}, '$', 'string') end){% endmacro %}
+{% macro spark__json_scalar_to_text(expr) -%}
+    (case when {{ _spark_variant_type(expr) }} not in ('NULL', 'OBJECT', 'ARRAY') then variant_get({{ expr }}, '$', 'string') end)
+{%- endmacro %}
+{% macro spark__json_array_all_of(expr, types) -%}
+    forall(try_variant_get({{ expr }}, '$', 'array<variant>'), element -> element is null
+        or {{ _spark_variant_type('element') }} in ({% for t in types %}'{{ t }}', {% endfor %}'NULL'))
+{%- endmacro %}
+{% macro spark__json_to_text_list(expr) %}try_variant_get({{ expr }}, '$', 'array<string>'){% endmacro %}
+{% macro spark__json_to_double_list(expr) %}try_variant_get({{ expr }}, '$', 'array<double>'){% endmacro %}
+{% macro spark__json_has_key(expr, key) %}array_contains(json_object_keys({{ expr }}), {{ sql_string(key) }}){% endmacro %}
+{% macro spark__json_name_status_list(expr) -%}
+    transform(
+        map_entries(try_variant_get({{ expr }}, '$', 'map<string, variant>')),
+        e -> named_struct(
+            'name', e.key,
+            'status', case when schema_of_variant(e.value) = 'STRING' then upper(trim(variant_get(e.value, '$', 'string'))) end
+        )
+    )
+{%- endmacro %}
+{% macro spark__text_is_blank(expr) %}({{ expr }} rlike '^[ \t\n\r]*$'){% endmacro %}
+{% macro spark__json_text_starts_object(expr) %}({{ expr }} rlike '^[ \t\n\r]*[{]'){% endmacro %}
+{% macro spark__json_text(expr) %}to_json({{ expr }}){% endmacro %}
+{% macro spark__blob_to_utf8(expr) %}try_validate_utf8(cast({{ expr }} as string)){% endmacro %}
+{% macro spark__text_without_bom(expr) %}regexp_replace({{ expr }}, '^\uFEFF+', ''){% endmacro %}
+{% macro spark__blob_looks_like_utf16(expr) -%}
+    (hex(substr({{ expr }}, 1, 2)) in ('FFFE', 'FEFF') or instr(cast({{ expr }} as string), chr(0)) > 0)
+{%- endmacro %}
+{% macro spark__text_has_nul(expr) %}(instr({{ expr }}, chr(0)) > 0){% endmacro %}
+{% macro spark__json_to_bigint(expr) %}(case when {{ _spark_variant_type(expr) }} = 'BIGINT' then try_variant_get({{ expr }}, '$', 'bigint') end){% endmacro %}

@@ -134,3 +134,49 @@
 {% macro timestamptz_from_epoch_us(expr) %}{{ return(adapter.dispatch('timestamptz_from_epoch_us', 'training_router')(expr)) }}{% endmacro %}
 {% macro default__timestamptz_from_epoch_us(expr) %}{{ _not_ported('timestamptz_from_epoch_us') }}{% endmacro %}
 {% macro duckdb__timestamptz_from_epoch_us(expr) %}timezone('UTC', make_timestamp({{ expr }})){% endmacro %}
+
+
+{#- Spark (dbt-spark): arrays are 1-based for element_at/slice, lambdas are `x -> ...` and
+    transform's index is 0-based; ANSI mode raises on a bad index, hence try_element_at. -#}
+{% macro spark__path_segment(expr, index_from_end) %}element_at(split(replace({{ expr }}, '\\', '/'), '/'), {{ index_from_end }}){% endmacro %}
+{% macro spark__list_length(expr) %}size({{ expr }}){% endmacro %}
+{% macro spark__list_has_duplicates(expr) -%}
+    (size(array_distinct(filter({{ expr }}, e -> e is not null))) <> size(filter({{ expr }}, e -> e is not null)))
+{%- endmacro %}
+{% macro spark__list_has_nulls(expr) %}exists({{ expr }}, e -> e is null){% endmacro %}
+{% macro spark__list_has_non_finite(expr) %}exists({{ expr }}, e -> isnan(e) or abs(e) = double('Infinity')){% endmacro %}
+{% macro spark__is_non_finite(expr) %}(isnan({{ expr }}) or abs({{ expr }}) = double('Infinity')){% endmacro %}
+{% macro spark__ranked_features(features, importances) -%}
+    case
+        when {{ importances }} is null then {{ features }}
+        -- sort (-importance, position): ties keep list order
+        else transform(
+            array_sort(transform({{ features }}, (feature, i) -> named_struct(
+                'n', -try_element_at({{ importances }}, i + 1), 'i', i, 'feature', feature))),
+            s -> s.feature
+        )
+    end
+{%- endmacro %}
+{% macro spark__list_head(expr, k) %}slice({{ expr }}, 1, {{ k }}){% endmacro %}
+{% macro spark__jaccard_similarity(left, right) -%}
+    (cast(size(array_intersect({{ left }}, {{ right }})) as double)
+        / nullif(size(array_union({{ left }}, {{ right }})), 0))
+{%- endmacro %}
+{% macro spark__shared_rank_positions(left, right) -%}
+    filter(transform({{ left }}, name -> array_position({{ right }}, name)), position -> position > 0)
+{%- endmacro %}
+{% macro spark__kendall_tau_from_positions(positions) -%}
+    case
+        when size({{ positions }}) >= 3
+            then cast(1 as double) - 4 * cast(aggregate(
+                transform({{ positions }}, (x, i) -> size(filter(slice({{ positions }}, i + 2, size({{ positions }})), y -> y < x))),
+                cast(0 as bigint),
+                (acc, n) -> acc + n
+            ) as double) / cast(size({{ positions }}) * (size({{ positions }}) - 1) as double)
+    end
+{%- endmacro %}
+{% macro spark__first_unlisted_status(entries, allowed) -%}
+    try_element_at(filter({{ entries }}, e -> e.status is null or e.status not in {{ sql_in_list(allowed) }}), 1)
+{%- endmacro %}
+{% macro spark__text_set_digest(expr) %}md5(array_join(array_sort(collect_list({{ expr }})), chr(10))){% endmacro %}
+{% macro spark__timestamptz_from_epoch_us(expr) %}timestamp_micros({{ expr }}){% endmacro %}

@@ -1,3 +1,4 @@
+-- DuckDB-only: disabled on other targets (docs/PORTING.md).
 -- One row per plan published at this location (the current plan is the row with
 -- the highest run_seq): the plan's identity, the effective config and counts per
 -- route and per job type. Incremental and never rebuilt (full_refresh: false, in
@@ -8,6 +9,7 @@
 
 {{
     config(
+        enabled=(target.type == 'duckdb'),
         incremental_strategy='append',
         on_schema_change='append_new_columns',
         post_hook="delete from {{ this }} where run_seq <= (select max(run_seq) from {{ this }}) - {{ history_keep_plans() }}",

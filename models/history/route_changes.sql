@@ -1,3 +1,4 @@
+-- DuckDB-only: disabled on other targets (docs/PORTING.md).
 -- What changed since the previous plan published at this location: every pair
 -- whose route differs, and the pairs that appeared (route_before null) or
 -- disappeared (route_after null). Empty for the first plan (previous_plan_id
@@ -9,6 +10,7 @@
 
 {{
     config(
+        enabled=(target.type == 'duckdb'),
         materialized='table',
         full_refresh=none,
         pre_hook="{{ create_route_changes_macro() }}",

@@ -1,3 +1,4 @@
+-- DuckDB-only: disabled on other targets (docs/PORTING.md).
 -- The decisions of every plan kept in plan_runs, queryable by plan_id: route,
 -- lane states, scores, sample sizes, stabilities, leakage and reason codes. A
 -- plan's decisions are stored once however often it was published (same
@@ -8,6 +9,7 @@
 
 {{
     config(
+        enabled=(target.type == 'duckdb'),
         incremental_strategy='append',
         on_schema_change='append_new_columns',
         post_hook="delete from {{ this }} where plan_id not in (select plan_id from {{ ref('plan_runs') }})",

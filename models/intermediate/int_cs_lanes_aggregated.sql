@@ -46,7 +46,7 @@ symbols_pooled as (
     select
         target_name,
         count(score) as n_scored_symbols,
-        round(avg(score), 12) as score,
+        {{ exact_mean_12('score') }} as score,
         sum(sample_size) as sample_size
     from symbol_lanes
     group by target_name
@@ -85,7 +85,7 @@ declared_families as (
         {{ sorted_list_agg("case when family.status = 'FAILED' then family.name end") }}
             as failed_model_families
     from (
-        select target_name, unnest(model_families) as family
+        select target_name, {{ unnest_list('model_families') }} as family
         from target_confidence
         where model_families is not null
     ) as families
@@ -117,7 +117,7 @@ lanes as (
         coalesce(
             case when target_confidence.model_families is not null then declared_families.failed_model_families end,
             entry_family_counts.failed_model_families,
-            cast([] as varchar[])
+            {{ text_list_of([]) }}
         ) as cs_failed_model_families,
         target_confidence.stability as explicit_stability,
         stability.stability_category as computed_stability

@@ -44,7 +44,7 @@ symbol_leakage as (
         entry.name as symbol,
         entry.status as symbol_leakage_status
     from (
-        select target_name, unnest(symbol_statuses) as entry
+        select target_name, {{ unnest_list('symbol_statuses') }} as entry
         from leakage
     ) as entries
 

@@ -44,10 +44,10 @@ pair_statistics as (
         target_name,
         universe,
         count(*) as n_pairs,
-        round(avg(overlap), 12) as mean_overlap,
-        round(stddev_pop(overlap), 12) as std_overlap,
-        round(avg(tau), 12) as mean_tau,
-        round(stddev_pop(tau), 12) as std_tau
+        {{ exact_mean_12('overlap') }} as mean_overlap,
+        {{ exact_stddev_pop_12('overlap') }} as std_overlap,
+        {{ exact_mean_12('tau') }} as mean_tau,
+        {{ exact_stddev_pop_12('tau') }} as std_tau
     from pairs
     group by target_name, universe
 

@@ -12,7 +12,7 @@
 
 {{
     config(
-        materialized='incremental',
+        materialized=loaded_materialization(),
         incremental_strategy='delete+insert',
         unique_key=['target_name', 'universe'],
         on_schema_change='fail',

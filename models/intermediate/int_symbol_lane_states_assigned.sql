@@ -67,7 +67,7 @@ lanes as (
         coalesce(symbol_lanes.successful_families, 0) as local_successful_families,
         symbol_lanes.score as local_score,
         coalesce(symbol_lanes.sample_size, 0) as local_sample_size,
-        coalesce(symbol_lanes.failed_model_families, cast([] as varchar[])) as local_failed_model_families,
+        coalesce(symbol_lanes.failed_model_families, {{ text_list_of([]) }}) as local_failed_model_families,
         coalesce(symbol_lanes.explicit_stability, stability.stability_category, 'UNKNOWN') as local_stability,
         case
             when symbol_lanes.explicit_stability is not null then 'explicit'

@@ -3,7 +3,8 @@
 -- status OK and a finite score; score = their mean; sample size = the max over
 -- the entries (missing counts as 0); explicit stability if an entry gives one
 -- (the least stable when entries disagree). Means are rounded to 12 decimals
--- so that float noise never decides a threshold (docs/DESIGN.md).
+-- so that float noise never decides a threshold (docs/DESIGN.md), and summed
+-- exactly so that every engine gets the same bits (macros/exact_stats.sql).
 
 with
 
@@ -40,7 +41,7 @@ symbol_lanes as (
         symbol,
         count(*) as n_entries,
         count(distinct case when is_successful then model_family end) as successful_families,
-        round(avg(case when is_successful then score end), 12) as score,
+        {{ exact_mean_12('case when is_successful then score end') }} as score,
         max(coalesce(sample_size, 0)) as sample_size,
         -- the least stable of the explicit stabilities, if any entry gives one
         case max(

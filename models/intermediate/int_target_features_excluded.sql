@@ -18,7 +18,7 @@ features as (
 
     select
         target_name,
-        unnest(feature_statuses) as feature
+        {{ unnest_list('feature_statuses') }} as feature
     from leakage
 
 ),

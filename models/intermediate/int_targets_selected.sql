@@ -59,9 +59,9 @@ horizons as (
         select
             *,
             coalesce(
-                try_cast(nullif(regexp_extract(target_name, '(\d+)m(_|$)', 1), '') as double),
-                try_cast(nullif(regexp_extract(target_name, '(\d+)h(_|$)', 1), '') as double) * 60,
-                try_cast(nullif(regexp_extract(target_name, '(\d+)d(_|$)', 1), '') as double) * 1440
+                try_cast(nullif(regexp_extract(target_name, '([0-9]+)m(_|$)', 1), '') as double),
+                try_cast(nullif(regexp_extract(target_name, '([0-9]+)h(_|$)', 1), '') as double) * 60,
+                try_cast(nullif(regexp_extract(target_name, '([0-9]+)d(_|$)', 1), '') as double) * 1440
             ) as horizon_minutes_double
         from targets
     ) as parsed

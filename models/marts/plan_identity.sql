@@ -83,7 +83,7 @@ selected_files as (
     select
         case
             {%- for root in roots %}
-                when starts_with(input_files.file_path, {{ sql_string(root) }})
+                when left(input_files.file_path, {{ root | length }}) = {{ sql_string(root) }}
                     then substr(input_files.file_path, {{ root | length + 1 }})
             {%- endfor %}
             else input_files.file_path

@@ -120,7 +120,7 @@ described as (
                 case when {{ lane.score }} is not null
                     then coalesce(metric_name, 'score') || ' ' || {{ reason_number(lane.score) }} end,
                 {{ lane.stability }},
-                cast({{ lane.sample_size }} as varchar) || ' rows'
+                cast({{ lane.sample_size }} as string) || ' rows'
             ) || ')', '') as {{ lane.code | lower }}_lane_reason{{ ',' if not loop.last }}
         {%- endfor %}
     from explained

@@ -121,7 +121,7 @@ final as (
         end as cs_reason,
         cs_jobs.reason as cs_job_reason,
         cs_experimental_jobs.reason as cs_experimental_job_reason,
-        coalesce(excluded_features.excluded_features, cast([] as varchar[])) as excluded_features,
+        coalesce(excluded_features.excluded_features, {{ text_list_of([]) }}) as excluded_features,
         coalesce(route_counts.n_symbols, 0) as n_symbols,
         coalesce(route_counts.n_cross_sectional, 0) as n_cross_sectional,
         coalesce(route_counts.n_symbol_specific, 0) as n_symbol_specific,

@@ -40,7 +40,7 @@ cross_sectional_jobs as (
     select
         'cs_' || pairs.target_name as job_id,
         pairs.target_name,
-        cast(null as varchar) as symbol,
+        cast(null as string) as symbol,
         'cross_sectional' as training_type,
         'ROUTE_CROSS_SECTIONAL' as route,
         2 as priority,
@@ -62,7 +62,7 @@ experimental_cross_sectional_jobs as (
     select
         'cs_exp_' || pairs.target_name as job_id,
         pairs.target_name,
-        cast(null as varchar) as symbol,
+        cast(null as string) as symbol,
         'cross_sectional' as training_type,
         'ROUTE_EXPERIMENTAL_ONLY' as route,
         1 as priority,
@@ -92,7 +92,7 @@ symbol_jobs as (
             when 'ROUTE_SYMBOL_SPECIFIC' then 2
             when 'ROUTE_EXPERIMENTAL_ONLY' then 1
         end as priority,
-        cast(null as varchar[]) as symbols,
+        {{ null_text_list() }} as symbols,
         local_sample_size as sample_size,
         route = 'ROUTE_BOTH' as needs_cs_ensemble,
         route = 'ROUTE_EXPERIMENTAL_ONLY' as experimental,
@@ -116,7 +116,7 @@ blocked_jobs as (
         'blocked' as training_type,
         route,
         0 as priority,
-        cast(null as varchar[]) as symbols,
+        {{ null_text_list() }} as symbols,
         local_sample_size as sample_size,
         false as needs_cs_ensemble,
         false as experimental,
@@ -148,14 +148,14 @@ jobs_described as (
     select
         jobs.*,
         case
-            when jobs.training_type = 'blocked' then cast([] as varchar[])
+            when jobs.training_type = 'blocked' then {{ text_list_of([]) }}
             else {{ sql_string_list(plan['model_families']) }}
         end as model_families,
         case
             when jobs.symbol is null then cs_lanes.cs_failed_model_families
-            else coalesce(decisions.local_failed_model_families, cast([] as varchar[]))
+            else coalesce(decisions.local_failed_model_families, {{ text_list_of([]) }})
         end as failed_model_families,
-        coalesce(excluded_features.excluded_features, cast([] as varchar[])) as excluded_features
+        coalesce(excluded_features.excluded_features, {{ text_list_of([]) }}) as excluded_features
     from jobs
     left join cs_lanes
         on jobs.target_name = cs_lanes.target_name

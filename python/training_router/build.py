@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import inputs
+from . import inputs, spark_engine
 from .dbt_runner import DbtResult, RunSettings, check_build, format_problems, run_dbt
 from .errors import DbtError, InputError, OutputError, printable
 from .faults import fault_point
@@ -59,8 +59,11 @@ class Built:
 
 def build(request: inputs.Request, config: dict[str, Any], database: Path, previous: Path | None,
           work_dir: Path, full_refresh: bool, timeline: Timeline, *, keep_plans: int | None = None,
-          progress: Reporter | None = None, notify: Notify = notify_stderr) -> Built:
-    """Build `database` from the inputs of `request`; raise the typed error of a failed build."""
+          progress: Reporter | None = None, notify: Notify = notify_stderr, engine: str = "duckdb") -> Built:
+    """Build `database` from the inputs of `request`; raise the typed error of a failed build.
+    With engine "spark" dbt builds on Spark and the tables are copied into `database`
+    (spark_engine); the loaded layer is then rebuilt in full."""
+    on_spark = engine == "spark"
     progress = progress or Reporter()
     warnings: list[str] = []
     settings = RunSettings(
@@ -86,17 +89,21 @@ def build(request: inputs.Request, config: dict[str, Any], database: Path, previ
         fault_point("copy_previous_database", database)
         selection = selection_key(settings.targets, config["routing"]["stability_classification"]["top_k"])
         reuse = (seed_from_previous(previous, database, full_refresh, listing, selection)
-                 if previous else Reuse.NONE)
+                 if previous and not on_spark else Reuse.NONE)
         if reuse is Reuse.NONE and previous is not None:  # the history outlives a fresh loaded layer
             warning = carry_history(previous, database)
             warnings += [warning] if warning else []
     first_reuse = reuse
     for attempt in range(1, MAX_RETRIES + 2):
         fault_point("before_dbt_build")
-        progress.phase("dbt build", REUSE_DETAIL[reuse] if attempt == 1 else f"again (attempt {attempt})")
+        progress.phase("dbt build", ("on Spark" if on_spark else REUSE_DETAIL[reuse]) if attempt == 1
+                       else f"again (attempt {attempt})")
         with timeline.span("dbt_build"):
-            result = run_dbt(_command(reuse), database=database, work_dir=work_dir, settings=settings,
-                             on_output=progress.dbt_output)
+            if on_spark:
+                result = spark_engine.build(database, work_dir, settings, progress.dbt_output)
+            else:
+                result = run_dbt(_command(reuse), database=database, work_dir=work_dir, settings=settings,
+                                 on_output=progress.dbt_output)
         fault_point("after_dbt_build")
         with timeline.span("list_inputs_again"):
             again = _scan(request)

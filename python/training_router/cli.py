@@ -22,6 +22,7 @@ from .errors import RouterError, UsageError
 from .history import change_lines, change_summary_line, compare_plans
 from .pipeline import PlanOutcome, checked_path, generate_routing_plan
 from .progress import reporter_for
+from .spark_engine import ENGINES
 from .summary import summary_lines
 
 
@@ -55,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
                              " (ids or unique prefixes, see table plan_runs); routes and writes nothing")
     parser.add_argument("--keep-plans", type=int, metavar="N",
                         help="how many published plans the history keeps (default 30, at least 2)")
+    parser.add_argument("--engine", choices=ENGINES, default="duckdb",
+                        help="where dbt builds the plan: duckdb (default) or spark (dbt-spark, a local "
+                             "SparkSession; ROUTER_SPARK_MASTER picks the master)")
     parser.add_argument("--quiet", action="store_true", help="print only the final line")
     parser.add_argument("--timings-json", type=Path, help="write the wall time of each phase to this file")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -78,7 +82,7 @@ def _route(args: argparse.Namespace) -> PlanOutcome:
         return generate_routing_plan(
             args.output_dir, targets=args.targets, symbols=args.symbols, routing_config=args.routing_config,
             plan_output=args.plan_output, stability_dir=args.stability_dir, database=args.database,
-            lock_timeout=args.lock_timeout, full_refresh=args.full_refresh, dry_run=args.dry_run,
+            lock_timeout=args.lock_timeout, full_refresh=args.full_refresh, dry_run=args.dry_run, engine=args.engine,
             keep_plans=args.keep_plans, progress=progress,
         )
 

@@ -133,6 +133,7 @@ def run_dbt(
     dbt_vars: dict[str, Any] | None = None,
     threads: int | None = None,
     on_output: Callable[[str], None] | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> DbtResult:
     """Run ``dbt <command>`` against ``database``; dbt's files go under work_dir.
 
@@ -161,6 +162,8 @@ def run_dbt(
         env.update(settings.environment())
     if threads is not None:
         env["ROUTER_DBT_THREADS"] = str(threads)
+    if extra_env:
+        env.update(extra_env)
     cached_parse = parse_cache_file()
     _seed_saved_parse(target_path, cached_parse)
     argv = [

@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from . import build, inputs, publish
+from . import build, inputs, publish, spark_engine
 from .config import find_routing_config, load_config_file
 from .errors import NoCandidatesError, UsageError
 from .faults import fault_point
@@ -89,6 +89,7 @@ def generate_routing_plan(
     keep_plans: int | None = None,
     progress: Reporter | None = None,
     notify: build.Notify = build.notify_stderr,
+    engine: str = "duckdb",
 ) -> PlanOutcome:
     """Route every (target, symbol) pair of the feature-selection output `output_dir`
     and publish the plans under `plan_output` (the CLI's arguments, by keyword).
@@ -98,6 +99,10 @@ def generate_routing_plan(
 
     Raises UsageError (exit 2), InputError / NoCandidatesError (3), InvariantError (4),
     BusyError (5), OutputError (6) or DbtError (1); the previous plan stays as it was."""
+    if engine not in spark_engine.ENGINES:
+        raise UsageError(f"--engine: one of {', '.join(spark_engine.ENGINES)}, got {engine!r}")
+    if engine == "spark":
+        spark_engine.check_requirements()
     progress = progress or Reporter()
     progress.phase("discovering inputs")
     timeline = Timeline()
@@ -122,7 +127,7 @@ def generate_routing_plan(
         try:
             built = build.build(request, config, version.database, layout.previous_database(),
                                 layout.work_dir, full_refresh, timeline, keep_plans=keep_plans,
-                                progress=progress, notify=notify)
+                                progress=progress, notify=notify, engine=engine)
             with timeline.span("metadata_and_changes"), \
                     duckdb.connect(str(built.database), read_only=True) as connection:
                 metadata = plan_metadata(connection)
@@ -140,8 +145,9 @@ def generate_routing_plan(
                     )
                 written += write_changes(version.folder / "routing_plan", changes)
             if not dry_run:
-                with timeline.span("record_loaded_layer"), publish.writing(built.database):
-                    record_loaded_layer(built.database, built.listing_digest, built.selection)
+                if engine == "duckdb":  # a Spark build leaves no loaded layer for DuckDB to reuse
+                    with timeline.span("record_loaded_layer"), publish.writing(built.database):
+                        record_loaded_layer(built.database, built.listing_digest, built.selection)
                 progress.phase("publishing")
                 fault_point("promote")
                 with timeline.span("promote"):

@@ -144,24 +144,11 @@ def _targets(connection: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
             targets.metric_name, targets.horizon_minutes, targets.n_symbols,
             [targets.n_both, targets.n_cross_sectional, targets.n_symbol_specific,
              targets.n_experimental_only, targets.n_blocked] as counts,
-            thresholds.cs_min_score, thresholds.cs_strong_score, thresholds.local_min_score,
-            thresholds.local_strong_score, thresholds.experimental_min_score,
-            thresholds.cs_min_sample_size, thresholds.local_min_sample_size
+            targets.cs_min_score, targets.cs_strong_score, targets.local_min_score,
+            targets.local_strong_score, targets.experimental_min_score,
+            targets.cs_min_sample_size, targets.local_min_sample_size
         from routing_targets as targets
         inner join report_targets as ordered on targets.target_name = ordered.target_name
-        left join (
-            select
-                target_name,
-                any_value(cs_min_score) as cs_min_score,
-                any_value(cs_strong_score) as cs_strong_score,
-                any_value(local_min_score) as local_min_score,
-                any_value(local_strong_score) as local_strong_score,
-                any_value(experimental_min_score) as experimental_min_score,
-                any_value(cs_min_sample_size) as cs_min_sample_size,
-                any_value(local_min_sample_size) as local_min_sample_size
-            from routing_plan
-            group by target_name
-        ) as thresholds on targets.target_name = thresholds.target_name
         order by ordered.t_idx
     """)
 

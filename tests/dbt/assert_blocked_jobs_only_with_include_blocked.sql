@@ -16,7 +16,7 @@ blocked_jobs as (
     where
         training_type = 'blocked'
         or priority = 0
-        or job_id like 'blocked\_%' escape '\'
+        or left(job_id, 8) = 'blocked_'
 
 ),
 
@@ -54,7 +54,7 @@ jobs_checked as (
 decisions_checked as (
 
     select
-        cast(null as varchar) as job_id,
+        cast(null as string) as job_id,
         decisions.target_name,
         decisions.symbol,
         case

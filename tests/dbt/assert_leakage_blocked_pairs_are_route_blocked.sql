@@ -24,7 +24,7 @@ symbol_leakage as (
     from (
         select
             target_name,
-            unnest(symbol_statuses) as entry
+            {{ unnest_list('symbol_statuses') }} as entry
         from leakage
     ) as entries
 

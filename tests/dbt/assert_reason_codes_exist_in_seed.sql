@@ -17,7 +17,7 @@ used_codes as (
         'routing_plan.reason_codes' as used_in,
         target_name,
         symbol,
-        unnest(reason_codes) as reason_code
+        {{ unnest_list('reason_codes') }} as reason_code
     from {{ ref('routing_plan') }}
 
     union all
@@ -34,8 +34,8 @@ used_codes as (
     select
         'routing_targets.cs_reason_codes' as used_in,
         target_name,
-        cast(null as varchar) as symbol,
-        unnest(cs_reason_codes) as reason_code
+        cast(null as string) as symbol,
+        {{ unnest_list('cs_reason_codes') }} as reason_code
     from {{ ref('routing_targets') }}
 
 )

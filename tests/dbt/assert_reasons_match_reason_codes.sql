@@ -27,7 +27,7 @@ null_reasons as (
         select
             target_name,
             symbol,
-            unnest(reasons) as reason
+            {{ unnest_list('reasons') }} as reason
         from decisions
     ) as reasons_unnested
     where reason is null or trim(reason) = ''

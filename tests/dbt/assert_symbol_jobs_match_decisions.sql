@@ -88,10 +88,10 @@ job_counts as (
 decisions_checked as (
 
     select
-        cast(null as varchar) as job_id,
+        cast(null as string) as job_id,
         expected.target_name,
         expected.symbol,
-        cast(null as varchar) as job_route,
+        cast(null as string) as job_route,
         cast(null as integer) as priority,
         expected.route as decision_route,
         expected.local_state,

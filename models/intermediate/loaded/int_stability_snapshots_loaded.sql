@@ -4,7 +4,7 @@
 
 {{
     config(
-        materialized='incremental',
+        materialized=loaded_materialization(),
         incremental_strategy='delete+insert',
         unique_key='file_path',
         on_schema_change='fail',

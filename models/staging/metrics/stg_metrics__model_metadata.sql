@@ -55,12 +55,10 @@ entries as (
         -- feeding one unnest: a union of "entries" and "unreadable files" made
         -- DuckDB hold every file's parsed map at once (6 GB instead of 0.55 GB
         -- for 200 files × 9,000 entries; bench/RESULTS.md).
-        unnest(
-            case
-                when file_problem is null then map_entries({{ json_object_to_map('content') }})
-                else [null]
-            end
-        ) as entry
+        {{ unnest_list(
+            "case when file_problem is null then map_entries(" ~ json_object_to_map('content') ~ ") else "
+            ~ list_of_one_null() ~ " end"
+        ) }} as entry
     from files
 
 ),
@@ -76,7 +74,7 @@ entries_split as (
         file_problem,
         entry.key as entry_key,
         entry.value as entry_json,
-        regexp_matches(entry.key, '(?s)^[^:]+:.+:[^:]+$') as is_well_formed_key,
+        {{ text_matches('entry.key', "'(?s)^[^:]+:.+:[^:]+$'") }} as is_well_formed_key,
         regexp_extract(entry.key, '^([^:]+):', 1) as symbol,
         regexp_extract(entry.key, '(?s)^[^:]+:(.+):[^:]+$', 1) as key_target,
         regexp_extract(entry.key, ':([^:]+)$', 1) as model_family,

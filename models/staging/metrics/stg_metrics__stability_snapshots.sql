@@ -119,7 +119,7 @@ final as (
         target_name,
         universe,
         {{ json_scalar_to_text('fields.run_id') }} as run_id,
-        try_cast({{ json_to_text('fields.created_at') }} as timestamptz) as created_at,
+        {{ try_cast_timestamp(json_to_text('fields.created_at')) }} as created_at,
         {{ json_to_text('fields.method') }} as method,
         case when problem is null then feature_list end as features,
         case when problem is null then importance_list end as importances,
@@ -132,7 +132,7 @@ final as (
                 case
                     when fields.created_at is null or {{ json_type_of('fields.created_at') }} = 'NULL' then null
                     when {{ json_type_of('fields.created_at') }} <> 'VARCHAR'
-                        or try_cast({{ json_to_text('fields.created_at') }} as timestamptz) is null
+                        or {{ try_cast_timestamp(json_to_text('fields.created_at')) }} is null
                         then '"created_at" must be an ISO 8601 timestamp, found '
                             || {{ json_type_label('fields.created_at') }}
                 end,

@@ -39,9 +39,9 @@ final as (
 
     select
         {{ utc_now_iso() }} as generated_at,
-        cast(null as varchar) as git_commit,
-        cast(null as varchar) as router_version,
-        cast(null as varchar) as config_hash,
+        cast(null as string) as git_commit,
+        cast(null as string) as router_version,
+        cast(null as string) as config_hash,
         {{ sql_string(tojson(routing_config())) }} as config_json,
         {{ sql_string(tojson(run_var('targets', []) or [])) }} as targets_json,
         {{ sql_string(tojson(run_var('symbols', []) or [])) }} as symbols_json
