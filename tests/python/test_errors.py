@@ -201,8 +201,8 @@ def test_failed_run_leaves_previous_artifacts_and_database_identical(broken_run)
     run, out, before = broken_run
     assert run.returncode == 3
     assert _digest(out) == before
-    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".routing.duckdb.build")]
-    assert not leftovers
+    assert not list((out / ".plans").glob(".building-*"))  # the failed run's version folder is gone
+    assert len(list((out / ".plans").iterdir())) == 1
 
 
 def test_missing_metrics_directory(tmp_path: Path) -> None:

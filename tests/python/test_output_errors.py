@@ -45,7 +45,8 @@ def _config(out: Path) -> list[str]:
 def _one_error_line(stderr: str) -> str:
     assert "Traceback" not in stderr, stderr
     errors = [line for line in stderr.splitlines() if line.startswith("[ROUTER] error:")]
-    assert len(errors) == 1 and len(stderr.strip().splitlines()) == 1, stderr
+    assert len(errors) == 1, stderr
+    assert all(line.startswith("[ROUTER] ") for line in stderr.strip().splitlines()), stderr  # progress lines only
     return errors[0]
 
 

@@ -48,3 +48,18 @@ def test_parquet_alone_writes_no_other_artifact(tmp_path: Path) -> None:
     artifacts = sorted(p.relative_to(run.plan_output).as_posix()
                        for name in ("routing_plan", "training_plan") for p in run.plan_output.glob(f"{name}/{name}.*"))
     assert artifacts == ["routing_plan/routing_plan.parquet", "training_plan/training_plan.parquet"]
+
+
+def test_a_later_plan_without_parquet_leaves_none_behind(tmp_path: Path) -> None:
+    """The parquet files belong to the plan that wrote them: the next plan, without
+    PARQUET, publishes a set of artifacts that has none."""
+    with_parquet = tmp_path / "with.yaml"
+    with_parquet.write_text("routing:\n  dump_plan_as: [JSON, PARQUET]\n")
+    first = run_router(EXAMPLE, tmp_path / "METRICS", "--routing-config", str(with_parquet))
+    assert first.returncode == 0, first.stderr
+    assert (first.plan_output / "training_plan" / "training_plan.parquet").is_file()
+    second = run_router(EXAMPLE, tmp_path / "METRICS")
+    assert second.returncode == 0, second.stderr
+    assert not (second.plan_output / "routing_plan" / "routing_plan.parquet").exists()
+    assert not (second.plan_output / "training_plan" / "training_plan.parquet").exists()
+    assert (second.plan_output / "training_plan" / "training_plan.json").is_file()
