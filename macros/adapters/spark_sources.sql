@@ -1,13 +1,14 @@
 {#
     The `metrics` sources on Spark (on-run-start hook; nothing on other engines).
-    DuckDB reads them with read_text globs (models/staging/metrics/_metrics__sources.yml);
+    DuckDB reads them with read_blob globs (models/staging/metrics/_metrics__sources.yml);
     Spark gets, per input kind, a binaryFile table over the whole metrics directory
     (pathGlobFilter on the file name, recursiveFileLookup: no file → no rows, where a
-    glob matching nothing would fail) and a view giving DuckDB's read_text columns:
+    glob matching nothing would fail) and a view giving DuckDB's read_blob columns:
     filename (plain path, without Spark's file: prefix), content, size,
-    last_modified; content is bytes, as DuckDB's read_blob gives). The view keeps only the files at the depth the DuckDB glob matches.
-    Spark's file listing skips names starting with "_" or "." (the CLI refuses such
-    inputs on Spark rather than route without them).
+    last_modified (content is bytes). The view keeps only the files at the depth the
+    DuckDB glob matches, plus the empty files of the CLI's listing (Spark skips them).
+    Spark's file listing skips names starting with "_" or "." (not guarded yet: such a
+    target or snapshot folder is missing from a Spark plan; docs/PORTING.md).
 #}
 
 {% macro spark_input_sources() %}
