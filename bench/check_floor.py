@@ -5,7 +5,7 @@ Usage:
     python bench/floor.py DIR --db /tmp/floor.duckdb
     python bench/check_floor.py DIR /tmp/floor.duckdb
 
-Re-implements ROUTING_SPEC.md sections 4-6 naively in Python (json.load, O(n^2) Kendall
+Re-implements docs/ROUTING_RULES.md sections 4-6 naively in Python (json.load, O(n^2) Kendall
 tau, exact statistics.mean) and compares the route of every (target, symbol) pair with
 the floor's `routed` table; exits 1 on any difference. Slow (pure Python): meant for
 medium scale or smaller.

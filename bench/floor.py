@@ -6,7 +6,7 @@ Usage:
                               [--meta-read {struct,json}] [--snap-read {text,json}]
                               [--memory-limit 4GB]
 
-No dbt, no input validation, no artifact export: it loads the inputs of ROUTING_SPEC.md
+No dbt, no input validation, no artifact export: it loads the inputs of docs/ROUTING_RULES.md
 section 2, computes the derived metrics (section 4, including stability Jaccard / Kendall
 tau), the lane states (section 5) and the routes (section 6, including the experimental
 cap and machine-readable reason codes) with the default configuration, and prints wall

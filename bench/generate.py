@@ -5,7 +5,7 @@ Usage:
     python bench/generate.py --scale {small,medium,large} --out DIR [--seed 42]
                              [--workers 2] [--force] [--parallel-writes]
 
-Writes the layout of ROUTING_SPEC.md section 2:
+Writes the layout of docs/ROUTING_RULES.md section 2:
 
     DIR/<target>/model_metadata.json         "SYMBOL:target:family" -> score, sample_size, ...
     DIR/<target>/target_confidence.json      about half of the targets

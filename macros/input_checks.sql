@@ -2,7 +2,7 @@
     Plain-words problems found in an input file, as SQL expressions yielding a
     message or null. Staging models put them in a `problem` column;
     int_input_problems_collected gathers them, and its test stops the build
-    (ROUTING_SPEC.md §10: never a silent wrong plan).
+    (docs/ROUTING_RULES.md §10: never a silent wrong plan).
 #}
 
 {#-

@@ -1,5 +1,5 @@
 {#
-    The lane-state rules of ROUTING_SPEC.md §5, shared by the cross-sectional
+    The lane-state rules of docs/ROUTING_RULES.md §5, shared by the cross-sectional
     and the symbol lane. `lane_rule` is the first rule that matches, in the
     spec's order; the state and the reason codes follow from it.
 #}

@@ -20,7 +20,7 @@
 {%- endmacro %}
 
 
-{#- Task type from a metric name (ROUTING_SPEC.md §3; var `score_metrics`); null for a metric it does not know. -#}
+{#- Task type from a metric name (docs/ROUTING_RULES.md §3; var `score_metrics`); null for a metric it does not know. -#}
 {% macro task_class_from_metric(expr) -%}
     case
         when lower({{ expr }}) in {{ sql_in_list(metric_names_of('classification')) }}

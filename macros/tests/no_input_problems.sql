@@ -1,7 +1,7 @@
 {#-
     Generic test: the model lists input problems, one row each; every row is a
     failure. Put on int_input_problems_collected, it is what stops `dbt build`
-    on bad input (ROUTING_SPEC.md §10): the routing models depend on that
+    on bad input (docs/ROUTING_RULES.md §10): the routing models depend on that
     model, so a failure here skips them and no plan is written. The returned
     rows name the input kind, the file and the problem in plain words.
 -#}

@@ -1,4 +1,4 @@
--- The cross-sectional lane's state per target (ROUTING_SPEC.md §5).
+-- The cross-sectional lane's state per target (docs/ROUTING_RULES.md §5).
 
 {%- set routing = cfg('routing') %}
 {%- set allowlist = routing['stability_allowlist']['cross_sectional'] %}

@@ -1,4 +1,4 @@
--- The cross-sectional (pooled) lane's metrics per target (ROUTING_SPEC.md §4):
+-- The cross-sectional (pooled) lane's metrics per target (docs/ROUTING_RULES.md §4):
 -- from target_confidence.json when the file exists; otherwise aggregated from
 -- the target's symbols (mean of the symbol scores over symbols with a score,
 -- sum of all the symbol sample sizes), which needs at least 2 scored symbols.

@@ -1,5 +1,5 @@
 -- Everything wrong with the inputs, one row per problem, in plain words. The
--- test on this model stops the build when it has rows (ROUTING_SPEC.md §10),
+-- test on this model stops the build when it has rows (docs/ROUTING_RULES.md §10),
 -- and every routing model depends on it, so a bad input never yields a plan.
 
 with

@@ -1,4 +1,4 @@
--- The router (ROUTING_SPEC.md §6): one decision per (target, symbol) pair.
+-- The router (docs/ROUTING_RULES.md §6): one decision per (target, symbol) pair.
 -- `route_code` is the first rule that matches, in the spec's order; the route
 -- follows from it.
 

@@ -1,4 +1,4 @@
--- Stability per (target, universe) from the snapshot pairs (ROUTING_SPEC.md §4):
+-- Stability per (target, universe) from the snapshot pairs (docs/ROUTING_RULES.md §4):
 -- mean and population std of overlap and tau (nulls skipped), then the category.
 -- Unlike the reference implementation, low overlap is DIVERGED, not UNKNOWN.
 

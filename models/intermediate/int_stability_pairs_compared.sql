@@ -1,5 +1,5 @@
 -- Adjacent feature-importance snapshots of each (target, universe), compared
--- (ROUTING_SPEC.md §4): snapshots ordered by created_at, then run_id (then file
+-- (docs/ROUTING_RULES.md §4): snapshots ordered by created_at, then run_id (then file
 -- path, so the order is total); overlap = Jaccard of the top-k feature sets;
 -- tau = Kendall tau of the two rankings over the features both contain (null
 -- when fewer than 3).

@@ -1,4 +1,4 @@
--- The symbol lane's state per (target, symbol) pair (ROUTING_SPEC.md §5). The
+-- The symbol lane's state per (target, symbol) pair (docs/ROUTING_RULES.md §5). The
 -- pairs: every symbol of the target's model_metadata.json, or, when var
 -- `symbols` names any (`--symbols`), exactly those for every target (a named
 -- symbol without metrics gets LOCAL_NO_METRICS).

@@ -1,5 +1,5 @@
 -- The symbol lane's metrics per (target, symbol), from the target's
--- model_metadata.json (ROUTING_SPEC.md §4): successful families = entries with
+-- model_metadata.json (docs/ROUTING_RULES.md §4): successful families = entries with
 -- status OK and a finite score; score = their mean; sample size = the max over
 -- the entries (missing counts as 0); explicit stability if an entry gives one
 -- (the least stable when entries disagree). Means are rounded to 12 decimals

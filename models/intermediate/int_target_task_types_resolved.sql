@@ -2,7 +2,7 @@
 -- selected or not): the
 -- task type, decided once from target_confidence.json first, then the metadata
 -- entries; task_type before metric_name; classification when nothing says
--- (ROUTING_SPEC.md §3); and the metric its scores are in. Upstream of the input
+-- (docs/ROUTING_RULES.md §3); and the metric its scores are in. Upstream of the input
 -- checks (int_input_problems_collected checks each score against its metric's range)
 -- and of the thresholds (int_target_thresholds_resolved).
 

@@ -1,5 +1,5 @@
 -- Per selected target: the task type (int_target_task_types_resolved) and the
--- score thresholds for its task type and horizon tier (ROUTING_SPEC.md §3).
+-- score thresholds for its task type and horizon tier (docs/ROUTING_RULES.md §3).
 
 {%- set routing = cfg('routing') %}
 

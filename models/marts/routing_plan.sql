@@ -1,7 +1,7 @@
 -- One routing decision per (target, symbol) pair, with everything that led to
 -- it: both lane states, scores, sample sizes, stabilities, leakage statuses,
 -- task type, horizon tier, the thresholds applied, machine-readable
--- reason_codes and human-readable reasons (ROUTING_SPEC.md §6, §8).
+-- reason_codes and human-readable reasons (docs/ROUTING_RULES.md §6, §8).
 
 {%- set routing = cfg('routing') %}
 {#- the two lanes' reason codes (CS_*, LOCAL_*) explain themselves the same way, each with its own columns -#}
@@ -109,7 +109,7 @@ described as (
 
     -- one sentence per lane (its first reason's catalogue text and its figures) and
     -- per pair (the route, the route's own reason when it blocks or is experimental,
-    -- then both lanes): the `reason` of the pair's training job (ROUTING_SPEC.md §7)
+    -- then both lanes): the `reason` of the pair's training job (docs/ROUTING_RULES.md §7)
     select
         explained.*,
         coalesce({{ map_value('reason_catalogue.reason_text_by_code', 'primary_reason_code') }}, primary_reason_code)

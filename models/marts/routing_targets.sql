@@ -1,6 +1,6 @@
 -- One row per target: the cross-sectional lane's state, whether the target
 -- gets a pooled job (cs_route ENABLED iff a cs_<target> job exists), why, and
--- how many of its pairs took each route (ROUTING_SPEC.md §8).
+-- how many of its pairs took each route (docs/ROUTING_RULES.md §8).
 
 with
 

@@ -1,5 +1,5 @@
 -- Feature-importance stability per (target, universe): universe ALL feeds the
--- cross-sectional lane, a symbol's universe its symbol lane (ROUTING_SPEC.md §4).
+-- cross-sectional lane, a symbol's universe its symbol lane (docs/ROUTING_RULES.md §4).
 
 with
 

@@ -1,4 +1,4 @@
--- The training plan: one row per training job (ROUTING_SPEC.md §7), ordered
+-- The training plan: one row per training job (docs/ROUTING_RULES.md §7), ordered
 -- by plan_position (priority descending, then target, then symbol, null first).
 -- `reason` says why the job exists: a symbol job (or a blocked one) carries its
 -- pair's routing_plan.route_reason; a pooled job the CS lane's facts and its pool.

@@ -1,4 +1,4 @@
-"""The Python API that training code calls (ROUTING_SPEC.md §9)."""
+"""The Python API that training code calls (docs/ROUTING_RULES.md §9)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def should_train_symbol_specific(plan: Mapping[str, Any], target: str, symbol: s
 def training_jobs(
     plan: Mapping[str, Any], model_families: Sequence[str], include_blocked: bool = False
 ) -> list[dict[str, Any]]:
-    """The jobs of ROUTING_SPEC.md §7 for a routing plan, in plan order."""
+    """The jobs of docs/ROUTING_RULES.md §7 for a routing plan, in plan order."""
     jobs: list[dict[str, Any]] = []
     families = list(model_families)
     for target_name, target in plan["targets"].items():

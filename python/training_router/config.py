@@ -1,5 +1,5 @@
 """The routing config: defaults from dbt_project.yml, a user's YAML over them,
-validated before any SQL runs (ROUTING_SPEC.md §3)."""
+validated before any SQL runs (docs/ROUTING_RULES.md §3)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def _number(low: float | None = None, high: float | None = None) -> Checker:
 
 # The SQL types the integer settings end up in: a count compared with a 32-bit
 # column (top_k, snapshot and family counts) or a sample size compared with a
-# BIGINT column (ROUTING_SPEC.md §3).
+# BIGINT column (docs/ROUTING_RULES.md §3).
 INT32_MAX = 2**31 - 1
 BIGINT_MAX = 2**63 - 1
 

@@ -1,4 +1,4 @@
-"""The consumer API training code uses to read a training plan (ROUTING_SPEC.md §9).
+"""The consumer API training code uses to read a training plan (docs/ROUTING_RULES.md §9).
 
 A training plan is training_plan.json as the CLI (or generate_training_plan_from_routing)
 writes it: `{"metadata": {...}, "jobs": [...], "summary": {...}}`. The helpers below

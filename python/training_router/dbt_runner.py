@@ -2,7 +2,7 @@
 
 dbt runs in a child process, not in-process: the DuckDB adapter keeps its
 connection (and the database file's lock) for the life of the process, and a
-second in-process invoke can read stale data (see DBT_DUCKDB_NOTES.md). dbt's
+second in-process invoke can read stale data (measured; docs/DESIGN.md, "Parsing"). dbt's
 target/ and logs/ go to directories the caller chooses, never into the
 project, so an installed copy and concurrent runs stay clean.
 

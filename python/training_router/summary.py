@@ -1,4 +1,4 @@
-"""The [ROUTER] summary printed after a run (ROUTING_SPEC.md §8)."""
+"""The [ROUTER] summary printed after a run (docs/ROUTING_RULES.md §8)."""
 
 from __future__ import annotations
 

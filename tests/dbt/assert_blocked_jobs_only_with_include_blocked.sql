@@ -1,5 +1,5 @@
 -- Blocked jobs (training_type blocked, job_id blocked_<target>_<symbol>,
--- priority 0) exist only with training_plan.include_blocked (ROUTING_SPEC.md
+-- priority 0) exist only with training_plan.include_blocked (docs/ROUTING_RULES.md
 -- §7). With it, each ROUTE_BLOCKED decision has exactly one, with the right
 -- job_id, priority 0 and no model families, and no other decision has one.
 -- Returns one row per offending job or decision.

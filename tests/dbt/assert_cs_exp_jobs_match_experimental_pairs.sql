@@ -1,4 +1,4 @@
--- Experimental pooled jobs and decisions agree (ROUTING_SPEC.md §7): a
+-- Experimental pooled jobs and decisions agree (docs/ROUTING_RULES.md §7): a
 -- cs_exp_<target> job exists iff some pair of the target is
 -- ROUTE_EXPERIMENTAL_ONLY while its local lane is not EXPERIMENTAL (it is
 -- experimental through the cross-sectional lane only); at most one; it is

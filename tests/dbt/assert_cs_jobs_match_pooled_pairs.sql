@@ -1,4 +1,4 @@
--- Pooled jobs and decisions agree (ROUTING_SPEC.md §7): a cs_<target> job
+-- Pooled jobs and decisions agree (docs/ROUTING_RULES.md §7): a cs_<target> job
 -- exists iff some pair of the target routes ROUTE_CROSS_SECTIONAL or
 -- ROUTE_BOTH, there is at most one, it is cross_sectional with priority 2 and
 -- no symbol (and every non-experimental pooled job is a cs_<target> job),

@@ -1,7 +1,7 @@
 -- routing_targets.cs_route is ENABLED exactly when at least one of the
 -- target's decisions in routing_plan took ROUTE_CROSS_SECTIONAL or ROUTE_BOTH
 -- (the pairs a pooled cs_<target> job trains on), else DISABLED
--- (ROUTING_SPEC.md §7, §8). routing_targets derives cs_route from the jobs of
+-- (docs/ROUTING_RULES.md §7, §8). routing_targets derives cs_route from the jobs of
 -- training_plan; this test starts from the routes instead, so a job rule that
 -- drifts from the routes shows up here. Returns one row per offending target.
 

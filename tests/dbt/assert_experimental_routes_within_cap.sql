@@ -1,5 +1,5 @@
 -- Per target, the number of ROUTE_EXPERIMENTAL_ONLY decisions is at most the
--- cap, recomputed here from the config (ROUTING_SPEC.md §6, rule 5):
+-- cap, recomputed here from the config (docs/ROUTING_RULES.md §6, rule 5):
 -- 0 when the experimental lane is off or the fraction is 0, else
 -- max(1, floor(fraction × decisions for the target)), blocked pairs included.
 -- Returns one row per target over its cap.

@@ -1,7 +1,7 @@
 -- With routing.block_on_leakage, a pair whose target or symbol leakage status
 -- is BLOCKED (read from the leakage input, not from routing_plan's own
 -- columns) is ROUTE_BLOCKED and carries LEAKAGE_TARGET / LEAKAGE_SYMBOL
--- (ROUTING_SPEC.md §6, rule 1). Without block_on_leakage those codes never
+-- (docs/ROUTING_RULES.md §6, rule 1). Without block_on_leakage those codes never
 -- appear. Returns one row per offending decision.
 
 {%- set block_on_leakage = cfg('routing.block_on_leakage') %}

@@ -1,5 +1,5 @@
 -- Every enumerated (target, symbol) pair has exactly one decision in
--- routing_plan, and routing_plan has no other pair (ROUTING_SPEC.md §6,
+-- routing_plan, and routing_plan has no other pair (docs/ROUTING_RULES.md §6,
 -- "Universe"). The pairs are re-enumerated here from the inputs: the symbols
 -- of each selected target's model_metadata.json, or, when var `symbols` names
 -- any, exactly those symbols for every selected target.

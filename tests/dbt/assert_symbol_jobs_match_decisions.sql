@@ -1,4 +1,4 @@
--- Symbol jobs and decisions agree (ROUTING_SPEC.md §7): every symbol job
+-- Symbol jobs and decisions agree (docs/ROUTING_RULES.md §7): every symbol job
 -- (sym_<target>_<symbol>) points at exactly one decision whose route matches
 -- the job's route and priority — ROUTE_BOTH → 3 (needs_cs_ensemble),
 -- ROUTE_SYMBOL_SPECIFIC → 2, ROUTE_EXPERIMENTAL_ONLY → 1 (experimental, and

@@ -1,4 +1,4 @@
-"""The Python API of ROUTING_SPEC.md §9, under both import paths."""
+"""The Python API of docs/ROUTING_RULES.md §9, under both import paths."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ Each case folder holds ONE target folder, named for the case, and `expected.yaml
 All cases are routed together in one run (one CLI run costs ~15 s): the run must
 fail with exit 3 and print, for every case, a line `  <path>: <problem>` whose path
 ends with the case's file and whose problem contains its message — and nothing else
-(ROUTING_SPEC.md §10). test_errors.py covers the mixed-up-in-one-file variant and
+(docs/ROUTING_RULES.md §10). test_errors.py covers the mixed-up-in-one-file variant and
 the previous-plan-kept guarantee; this file covers each problem in isolation, in
 every input kind, plus unreadable files and directory-level problems.
 """

@@ -1,6 +1,6 @@
 """The routing config file: ranges the SQL can hold, duplicate keys, partial
 thresholds merged at every level (the same way in Python and in dbt), encodings,
-and where the file is looked up (ROUTING_SPEC.md §3)."""
+and where the file is looked up (docs/ROUTING_RULES.md §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The consumer API over the example plan (ROUTING_SPEC.md §9). Expectations are the
+"""The consumer API over the example plan (docs/ROUTING_RULES.md §9). Expectations are the
 hand-worked ones of examples/EXPECTED.md ("Training plan" and "Route summary")."""
 
 from __future__ import annotations

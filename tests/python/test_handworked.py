@@ -1,4 +1,4 @@
-"""Small fixtures whose routes were worked out by hand from ROUTING_SPEC.md
+"""Small fixtures whose routes were worked out by hand from docs/ROUTING_RULES.md
 (each case's README.md has the derivation)."""
 
 from __future__ import annotations

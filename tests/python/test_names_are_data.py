@@ -1,4 +1,4 @@
-"""Names are data (ROUTING_SPEC.md §10): target, symbol and feature names with quotes,
+"""Names are data (docs/ROUTING_RULES.md §10): target, symbol and feature names with quotes,
 spaces, `;`, unicode, leading dashes, `..` and SQL-looking text route like any other
 name — they never reach SQL text unquoted or a path unchecked.
 

@@ -1,5 +1,5 @@
 """dump_plan_as PARQUET (opt-in): routing_plan.parquet and training_plan.parquet beside the
-other artifacts, straight from the DuckDB tables (ROUTING_SPEC.md §8)."""
+other artifacts, straight from the DuckDB tables (docs/ROUTING_RULES.md §8)."""
 
 from __future__ import annotations
 

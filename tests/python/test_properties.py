@@ -1,5 +1,5 @@
 """Property test: random VALID metrics directories and configs, routed by the CLI, keep
-the plan's invariants (ROUTING_SPEC.md §5–§8):
+the plan's invariants (docs/ROUTING_RULES.md §5–§8):
 
 * exactly one decision per (target, symbol) of the input, in the JSON and in the table;
 * with block_on_leakage, every leakage-BLOCKED pair (target or symbol) is ROUTE_BLOCKED;

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from pathlib import Path
 
 from conftest import REPO
 
@@ -35,4 +36,18 @@ def test_citations_of_the_rules_name_existing_sections() -> None:
             for number in re.findall(r"ROUTING_RULES\.md §(\d+)", path.read_text(encoding="utf-8")):
                 if not 1 <= int(number) <= 10:
                     bad.append(f"{path.relative_to(REPO)}: §{number}")
+    assert bad == []
+
+
+def test_nothing_cites_a_contract_outside_the_repository() -> None:
+    """The repository explains itself: no file names the shared spec or notes it was built from."""
+    outside = re.compile(r"ROUTING_SPEC\.md|DBT_DUCKDB_NOTES\.md|/work/shared")
+    bad = []
+    for root in CITED:
+        paths = [REPO / root] if (REPO / root).is_file() else sorted((REPO / root).rglob("*"))
+        for path in paths:
+            if path.suffix not in {".sql", ".py", ".yml", ".md"} or path == Path(__file__):
+                continue
+            if outside.search(path.read_text(encoding="utf-8")):
+                bad.append(str(path.relative_to(REPO)))
     assert bad == []

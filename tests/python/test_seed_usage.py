@@ -1,5 +1,5 @@
 """The seed's documented calls, verbatim, from a working directory holding METRICS
-(ROUTING_SPEC.md §9): the CLI has routed examples/metrics into ./METRICS first."""
+(docs/ROUTING_RULES.md §9): the CLI has routed examples/metrics into ./METRICS first."""
 
 from __future__ import annotations
 
