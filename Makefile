@@ -1,6 +1,6 @@
 # Two entry points do all set-up on a fresh machine (README):
 #   make example   route the shipped example and write the six artifacts under METRICS/
-#   make test      run the whole test suite (dbt unit + data tests, pytest, ruff)
+#   make test      run the whole test suite (ruff, sqlfluff, dbt unit + data tests, pytest, browser, Spark parity)
 #   make docs      build the dbt documentation site (one offline file: docs/site/static_index.html)
 PYTHON ?= python3
 VENV := .venv
@@ -43,8 +43,15 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation
 
-test: $(STAMP) browser $(SPARK_STAMP)
+# Python with ruff, SQL with sqlfluff (.sqlfluff: dialect duckdb, dbt templater; a finding fails
+# `make test`). The templater compiles the project: it gets a throw-away database, never the plan's.
+lint: $(STAMP)
 	$(BIN)/ruff check python tests/python bench
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	ROUTER_METRICS_DIR=$(CURDIR)/examples/metrics ROUTER_DATABASE=$$tmp/lint.duckdb \
+	DBT_SEND_ANONYMOUS_USAGE_STATS=false $(BIN)/sqlfluff lint models tests/dbt --disable-progress-bar
+
+test: $(STAMP) browser $(SPARK_STAMP) lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -71,37 +71,61 @@ target_score_problems as (
 
 problems as (
 
-    select 'model_metadata' as input_kind, file_path, target_name, problem
+    select
+        'model_metadata' as input_kind,
+        file_path,
+        target_name,
+        problem
     from model_metadata
     where problem is not null
 
     union all
 
-    select 'target_confidence' as input_kind, file_path, target_name, problem
+    select
+        'target_confidence' as input_kind,
+        file_path,
+        target_name,
+        problem
     from target_confidence
     where problem is not null
 
     union all
 
-    select 'leakage' as input_kind, file_path, target_name, problem
+    select
+        'leakage' as input_kind,
+        file_path,
+        target_name,
+        problem
     from leakage
     where problem is not null
 
     union all
 
-    select 'stability_snapshot' as input_kind, file_path, target_name, problem
+    select
+        'stability_snapshot' as input_kind,
+        file_path,
+        target_name,
+        problem
     from stability_snapshots
     where problem is not null
 
     union all
 
-    select 'model_metadata' as input_kind, file_path, target_name, problem
+    select
+        'model_metadata' as input_kind,
+        file_path,
+        target_name,
+        problem
     from entry_score_problems
     where problem is not null
 
     union all
 
-    select 'target_confidence' as input_kind, file_path, target_name, problem
+    select
+        'target_confidence' as input_kind,
+        file_path,
+        target_name,
+        problem
     from target_score_problems
     where problem is not null
 

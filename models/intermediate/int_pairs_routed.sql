@@ -44,7 +44,9 @@ symbol_leakage as (
         entry.name as symbol,
         entry.status as symbol_leakage_status
     from (
-        select target_name, {{ unnest_list('symbol_statuses') }} as entry
+        select
+            target_name,
+            {{ unnest_list('symbol_statuses') }} as entry
         from leakage
     ) as entries
 
@@ -105,10 +107,10 @@ lanes_summarised as (
         {{ sql_boolean(routing['block_on_leakage']) }} and symbol_leakage_status = 'BLOCKED'
             as is_symbol_leakage_blocked,
         {{ list_has('cs_reason_codes', "'CS_NO_METRICS'") }}
-            or {{ list_has('cs_reason_codes', "'CS_SAMPLE_TOO_SMALL'") }}
+        or {{ list_has('cs_reason_codes', "'CS_SAMPLE_TOO_SMALL'") }}
             as is_cs_short_of_data,
         {{ list_has('local_reason_codes', "'LOCAL_NO_METRICS'") }}
-            or {{ list_has('local_reason_codes', "'LOCAL_SAMPLE_TOO_SMALL'") }}
+        or {{ list_has('local_reason_codes', "'LOCAL_SAMPLE_TOO_SMALL'") }}
             as is_local_short_of_data,
         cs_state in ('STRONG', 'WEAK_BUT_OK') as is_cs_usable,
         local_state in ('STRONG', 'WEAK_BUT_OK') as is_local_usable,
@@ -122,8 +124,8 @@ hard_blocks_flagged as (
     select
         *,
         is_target_leakage_blocked
-            or is_symbol_leakage_blocked
-            or (is_cs_short_of_data and is_local_short_of_data)
+        or is_symbol_leakage_blocked
+        or (is_cs_short_of_data and is_local_short_of_data)
             as is_hard_blocked
     from lanes_summarised
 
@@ -135,10 +137,10 @@ experimental_ranked as (
     select
         *,
         {{ sql_boolean(routing['enable_experimental_lane']) }}
-            and not is_hard_blocked
-            and not is_cs_usable
-            and not is_local_usable
-            and (cs_state = 'EXPERIMENTAL' or local_state = 'EXPERIMENTAL')
+        and not is_hard_blocked
+        and not is_cs_usable
+        and not is_local_usable
+        and (cs_state = 'EXPERIMENTAL' or local_state = 'EXPERIMENTAL')
             as is_experimental_candidate,
         case
             when local_state = 'EXPERIMENTAL' then local_score
@@ -162,7 +164,7 @@ experimental_ranks as (
             when is_experimental_candidate
                 then row_number() over (
                     partition by target_name, is_experimental_candidate
-                    order by experimental_score desc, symbol
+                    order by experimental_score desc, symbol asc
                 )
         end as experimental_rank
     from experimental_ranked

@@ -79,13 +79,16 @@ final as (
         case
             when n_snapshots < {{ classification['min_snapshots_for_stability'] }}
                 then 'UNKNOWN'
-            when std_overlap > {{ sql_number(classification['max_std_overlap']) }}
+            when
+                std_overlap > {{ sql_number(classification['max_std_overlap']) }}
                 or std_tau > {{ sql_number(classification['max_std_tau']) }}
                 then 'DIVERGED'
-            when mean_overlap >= {{ sql_number(classification['stable_overlap_min']) }}
+            when
+                mean_overlap >= {{ sql_number(classification['stable_overlap_min']) }}
                 and (mean_tau is null or mean_tau >= {{ sql_number(classification['stable_tau_min']) }})
                 then 'STABLE'
-            when mean_overlap >= {{ sql_number(classification['drifting_overlap_min']) }}
+            when
+                mean_overlap >= {{ sql_number(classification['drifting_overlap_min']) }}
                 and (mean_tau is null or mean_tau >= {{ sql_number(classification['drifting_tau_min']) }})
                 then 'DRIFTING'
             else 'DIVERGED'

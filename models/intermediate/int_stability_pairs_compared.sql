@@ -72,7 +72,8 @@ ranked as (
         snapshots.file_path,
         snapshots.run_id,
         snapshots.created_at,
-        {{ ranked_features('snapshots.features', 'snapshots.importances') }} as ranked_features,
+        -- sqlfluff 4.4 cannot parse the DuckDB 2.0 `lambda x: ...` these macros render
+        {{ ranked_features('snapshots.features', 'snapshots.importances') }} as ranked_features,  -- noqa: PRS
         row_number() over (
             partition by snapshots.target_name, snapshots.universe
             order by snapshots.created_at nulls first, snapshots.run_id nulls first, snapshots.file_path
@@ -129,7 +130,7 @@ final as (
         previous_file_path,
         file_path,
         overlap,
-        {{ kendall_tau_from_positions('shared_positions') }} as tau,
+        {{ kendall_tau_from_positions('shared_positions') }} as tau,  -- noqa: PRS
         snapshot_set_hash,
         cast({{ top_k }} as integer) as top_k
     from compared

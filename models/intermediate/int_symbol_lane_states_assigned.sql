@@ -9,7 +9,8 @@
 
 with
 
-targets as (
+-- `targets` is read when --symbols names the universe (the other rendering)
+targets as (  -- noqa: ST03
 
     select * from {{ ref('int_targets_selected') }}
 
@@ -50,7 +51,9 @@ pairs as (
 
     {%- else %}
 
-    select target_name, symbol
+    select
+        target_name,
+        symbol
     from symbol_lanes
 
     {%- endif %}

@@ -25,8 +25,8 @@ entries as (
     select
         model_metadata.*,
         model_metadata.status = 'OK'
-            and model_metadata.score is not null
-            and not {{ is_non_finite('model_metadata.score') }} as is_successful
+        and model_metadata.score is not null
+        and not {{ is_non_finite('model_metadata.score') }} as is_successful
     from model_metadata
     inner join targets
         on model_metadata.target_name = targets.target_name

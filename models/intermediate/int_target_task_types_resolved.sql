@@ -35,7 +35,9 @@ model_metadata as (
 -- the most common value among the entries, ties by name, for a deterministic pick
 entry_task_types as (
 
-    select target_name, task_type
+    select
+        target_name,
+        task_type
     from (
         select
             target_name,
@@ -51,7 +53,9 @@ entry_task_types as (
 
 entry_metric_names as (
 
-    select target_name, metric_name
+    select
+        target_name,
+        metric_name
     from (
         select
             target_name,

@@ -21,12 +21,18 @@ target_confidence as (
 
 target_folders as (
 
-    select target_name, true as has_model_metadata, false as has_target_confidence
+    select
+        target_name,
+        true as has_model_metadata,
+        false as has_target_confidence
     from model_metadata
 
     union all
 
-    select target_name, false as has_model_metadata, true as has_target_confidence
+    select
+        target_name,
+        false as has_model_metadata,
+        true as has_target_confidence
     from target_confidence
 
 ),

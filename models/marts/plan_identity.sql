@@ -83,8 +83,8 @@ selected_files as (
     select
         case
             {%- for root in roots %}
-                when left(input_files.file_path, {{ root | length }}) = {{ sql_string(root) }}
-                    then substr(input_files.file_path, {{ root | length + 1 }})
+            when left(input_files.file_path, {{ root | length }}) = {{ sql_string(root) }}
+                then substr(input_files.file_path, {{ root | length + 1 }})
             {%- endfor %}
             else input_files.file_path
         end as relative_path,

@@ -2,6 +2,9 @@
 -- it: both lane states, scores, sample sizes, stabilities, leakage statuses,
 -- task type, horizon tier, the thresholds applied, machine-readable
 -- reason_codes and human-readable reasons (docs/ROUTING_RULES.md §6, §8).
+-- noqa: disable=LT02
+-- (layout: Jinja loops here emit one column or CASE branch per route / lane with a
+-- trailing comma from `loop.last`; sqlfluff cannot indent both renderings at once)
 
 {%- set routing = cfg('routing') %}
 {#- the two lanes' reason codes (CS_*, LOCAL_*) explain themselves the same way, each with its own columns -#}
@@ -112,13 +115,13 @@ described as (
     -- then both lanes): the `reason` of the pair's training job (docs/ROUTING_RULES.md §7)
     select
         explained.*,
-        coalesce({{ map_value('reason_catalogue.reason_text_by_code', 'primary_reason_code') }}, primary_reason_code)
+        coalesce({{ map_value('reason_catalogue.reason_text_by_code', 'primary_reason_code') }}, explained.primary_reason_code)
             as primary_reason,
         {%- for lane in lanes %}
         {{ map_value('reason_catalogue.reason_text_by_code', list_first(lane.code | lower ~ '_reason_codes')) }}
             || coalesce(' (' || concat_ws(', ',
                 case when {{ lane.score }} is not null
-                    then coalesce(metric_name, 'score') || ' ' || {{ reason_number(lane.score) }} end,
+                    then coalesce(explained.metric_name, 'score') || ' ' || {{ reason_number(lane.score) }} end,
                 {{ lane.stability }},
                 cast({{ lane.sample_size }} as string) || ' rows'
             ) || ')', '') as {{ lane.code | lower }}_lane_reason{{ ',' if not loop.last }}

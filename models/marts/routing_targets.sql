@@ -77,7 +77,10 @@ route_counts as (
 
 cs_jobs as (
 
-    select target_name, {{ list_length('symbols') }} as n_pooled_symbols, reason
+    select
+        target_name,
+        {{ list_length('symbols') }} as n_pooled_symbols,
+        reason
     from jobs
     where job_id = 'cs_' || target_name
 
@@ -85,7 +88,9 @@ cs_jobs as (
 
 cs_experimental_jobs as (
 
-    select target_name, reason
+    select
+        target_name,
+        reason
     from jobs
     where job_id = 'cs_exp_' || target_name
 

@@ -50,7 +50,7 @@ cross_sectional_jobs as (
         false as experimental,
         bool_or(pairs.is_leakage_suspect) as leakage_suspect,
         'ROUTE_CROSS_SECTIONAL: ' || max(pairs.cs_lane_reason) || '; pooled over ' || count(*)
-            || ' symbol(s) routed ROUTE_CROSS_SECTIONAL or ROUTE_BOTH' as reason
+        || ' symbol(s) routed ROUTE_CROSS_SECTIONAL or ROUTE_BOTH' as reason
     from pairs
     where pairs.route in ('ROUTE_CROSS_SECTIONAL', 'ROUTE_BOTH')
     group by pairs.target_name
@@ -72,7 +72,7 @@ experimental_cross_sectional_jobs as (
         true as experimental,
         bool_or(pairs.is_leakage_suspect) as leakage_suspect,
         'ROUTE_EXPERIMENTAL_ONLY: ' || max(pairs.cs_lane_reason) || '; pooled over ' || count(*)
-            || ' symbol(s) experimental through the cross-sectional lane, within the cap' as reason
+        || ' symbol(s) experimental through the cross-sectional lane, within the cap' as reason
     from pairs
     where pairs.route = 'ROUTE_EXPERIMENTAL_ONLY' and pairs.local_state <> 'EXPERIMENTAL'
     group by pairs.target_name
@@ -171,7 +171,7 @@ jobs_described as (
 final as (
 
     select
-        row_number() over (order by priority desc, target_name, symbol nulls first, job_id) as plan_position,
+        row_number() over (order by priority desc, target_name asc, symbol asc nulls first, job_id asc) as plan_position,
         job_id,
         target_name,
         symbol,

@@ -56,9 +56,11 @@ jobs_per_target as (
         target_name,
         count(*) as n_jobs,
         max({{ list_length('symbols') }}) as n_job_symbols,
-        bool_or(job_id <> ('cs_exp_' || target_name) or training_type <> 'cross_sectional'
+        bool_or(
+            job_id <> ('cs_exp_' || target_name) or training_type <> 'cross_sectional'
             or priority <> 1 or symbol is not null or route <> 'ROUTE_EXPERIMENTAL_ONLY'
-            or not experimental) as has_wrong_shape
+            or not experimental
+        ) as has_wrong_shape
     from exp_jobs
     group by target_name
 

@@ -55,9 +55,11 @@ jobs_per_target as (
         target_name,
         count(*) as n_jobs,
         max({{ list_length('symbols') }}) as n_job_symbols,
-        bool_or(job_id <> ('cs_' || target_name) or training_type <> 'cross_sectional'
+        bool_or(
+            job_id <> ('cs_' || target_name) or training_type <> 'cross_sectional'
             or priority <> 2 or symbol is not null or route <> 'ROUTE_CROSS_SECTIONAL'
-            or experimental) as has_wrong_shape
+            or experimental
+        ) as has_wrong_shape
     from cs_jobs
     group by target_name
 

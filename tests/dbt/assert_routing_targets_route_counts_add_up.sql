@@ -60,4 +60,4 @@ where
     or n_experimental_only is distinct from plan_n_experimental_only
     or n_blocked is distinct from plan_n_blocked
     or n_symbols is distinct from
-        n_cross_sectional + n_symbol_specific + n_both + n_experimental_only + n_blocked
+    n_cross_sectional + n_symbol_specific + n_both + n_experimental_only + n_blocked

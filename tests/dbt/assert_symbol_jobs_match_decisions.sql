@@ -55,7 +55,8 @@ jobs_checked as (
                 then 'decision route does not get a symbol job'
             when decisions.route = 'ROUTE_EXPERIMENTAL_ONLY' and decisions.local_state <> 'EXPERIMENTAL'
                 then 'experimental symbol job but the local lane is not EXPERIMENTAL'
-            when symbol_jobs.priority <> case decisions.route
+            when
+                symbol_jobs.priority <> case decisions.route
                     when 'ROUTE_BOTH' then 3
                     when 'ROUTE_SYMBOL_SPECIFIC' then 2
                     when 'ROUTE_EXPERIMENTAL_ONLY' then 1

@@ -33,37 +33,65 @@ with
 
 model_metadata as (
 
-    select filename, size, last_modified from {{ source('metrics', 'model_metadata') }}
+    select
+        filename,
+        size,
+        last_modified
+    from {{ source('metrics', 'model_metadata') }}
 
 ),
 
 target_confidence as (
 
-    select filename, size, last_modified from {{ source('metrics', 'target_confidence') }}
+    select
+        filename,
+        size,
+        last_modified
+    from {{ source('metrics', 'target_confidence') }}
 
 ),
 
 leakage as (
 
-    select filename, size, last_modified from {{ source('metrics', 'leakage') }}
+    select
+        filename,
+        size,
+        last_modified
+    from {{ source('metrics', 'leakage') }}
 
 ),
 
 stability_snapshots as (
 
-    select filename, size, last_modified from {{ source('metrics', 'stability_snapshots') }}
+    select
+        filename,
+        size,
+        last_modified
+    from {{ source('metrics', 'stability_snapshots') }}
 
 ),
 
 files as (
 
-    select 'model_metadata' as input_kind, * from model_metadata
+    select
+        'model_metadata' as input_kind,
+        *
+    from model_metadata
     union all
-    select 'target_confidence' as input_kind, * from target_confidence
+    select
+        'target_confidence' as input_kind,
+        *
+    from target_confidence
     union all
-    select 'leakage' as input_kind, * from leakage
+    select
+        'leakage' as input_kind,
+        *
+    from leakage
     union all
-    select 'stability_snapshot' as input_kind, * from stability_snapshots
+    select
+        'stability_snapshot' as input_kind,
+        *
+    from stability_snapshots
 
 ),
 

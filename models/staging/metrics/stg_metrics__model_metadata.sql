@@ -94,10 +94,12 @@ entries_checked as (
             when not is_well_formed_key
                 then 'key "' || entry_key || '" is not of the form SYMBOL:target:family'
             when key_target <> target_name
-                then 'key "' || entry_key || '" names target "' || key_target
+                then
+                    'key "' || entry_key || '" names target "' || key_target
                     || '" but the file is in the folder of target "' || target_name || '"'
             when not is_object
-                then 'entry "' || entry_key || '" must be an object of metrics, found '
+                then
+                    'entry "' || entry_key || '" must be an object of metrics, found '
                     || {{ json_type_label('entry_json') }}
             else 'entry "' || entry_key || '": ' || coalesce(
                 {{ number_problem('coalesce(fields.score, fields.auc)', 'score') }},
@@ -130,7 +132,8 @@ entries_typed as (
                 then coalesce(
                     {{ json_to_name('fields.status') }},
                     case
-                        when {{ json_to_double('score_json') }} is not null
+                        when
+                            {{ json_to_double('score_json') }} is not null
                             and not {{ is_non_finite(json_to_double('score_json')) }}
                             then 'OK'
                         else 'FAILED'

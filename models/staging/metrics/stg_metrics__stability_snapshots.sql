@@ -101,7 +101,8 @@ files_checked as (
                 when {{ list_has_non_finite('importance_list') }}
                     then '"importances" holds NaN, Infinity or a number beyond ±1.8e308'
                 when {{ list_length('importance_list') }} <> {{ list_length('feature_list') }}
-                    then '"importances" has ' || {{ list_length('importance_list') }}
+                    then
+                        '"importances" has ' || {{ list_length('importance_list') }}
                         || ' values but "features" has ' || {{ list_length('feature_list') }}
             end
         ) as structure_problem
@@ -131,9 +132,11 @@ final as (
                 structure_problem,
                 case
                     when fields.created_at is null or {{ json_type_of('fields.created_at') }} = 'NULL' then null
-                    when {{ json_type_of('fields.created_at') }} <> 'VARCHAR'
+                    when
+                        {{ json_type_of('fields.created_at') }} <> 'VARCHAR'
                         or {{ try_cast_timestamp(json_to_text('fields.created_at')) }} is null
-                        then '"created_at" must be an ISO 8601 timestamp, found '
+                        then
+                            '"created_at" must be an ISO 8601 timestamp, found '
                             || {{ json_type_label('fields.created_at') }}
                 end,
                 case
