@@ -80,6 +80,11 @@ def build(request: inputs.Request, config: dict[str, Any], database: Path, previ
     )
     with timeline.span("list_inputs"):
         scan = _checked_scan(request)
+        if on_spark:
+            hidden = spark_engine.hidden_input_problems(
+                scan.files, [r for r in (request.stability_dir, request.metrics_dir) if r], request.targets)
+            if hidden:
+                raise InputError(format_problems(hidden), hidden)
         progress.note(f"{len(request.targets)} target(s), {len(scan.files):,} input file(s) found")
         with writing(settings.input_listing):
             listing = inputs.write_input_listing(scan, settings.input_listing)

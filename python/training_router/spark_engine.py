@@ -19,13 +19,14 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import duckdb
 
 from .dbt_runner import DbtResult, RunSettings, run_dbt
 from .errors import UsageError
+from .inputs import InputFile
 
 ENGINES = ("duckdb", "spark")
 DBT_TARGET = "spark"
@@ -54,6 +55,27 @@ def check_requirements() -> None:
             f"--engine spark needs {' and '.join(missing)}: install them with "
             "`pip install 'training-router[spark]'` (or `make spark-deps`)"
         )
+
+
+HIDDEN_NAME = "Spark's file reader skips names that start with '_' or '.', so this file would be left out " \
+    "of the plan: rename it, or route with --engine duckdb"
+
+
+def hidden_input_problems(files: Iterable[InputFile], roots: Iterable[Path],
+                          targets: Iterable[str]) -> list[tuple[str, str]]:
+    """The input files of the selected targets that Spark would silently not read: a file or
+    folder below an input root whose name starts with '_' or '.' (Hadoop's hidden files).
+    DuckDB reads them, so the same inputs would give two different plans; refuse instead."""
+    prefixes = [str(root).rstrip("/") + "/" for root in roots]
+    selected = set(targets)
+    problems = []
+    for file in files:
+        if file.target_name not in selected:
+            continue
+        relative = next((file.file_path[len(p):] for p in prefixes if file.file_path.startswith(p)), None)
+        if relative is not None and any(part[:1] in ("_", ".") for part in relative.split("/")):
+            problems.append((file.file_path, HIDDEN_NAME))
+    return sorted(problems)
 
 
 def _importable(module: str) -> bool:

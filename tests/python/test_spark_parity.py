@@ -190,3 +190,31 @@ def test_missing_java_is_a_usage_error_saying_how_to_install_it(tmp_path: Path) 
     assert run.returncode == 2, run.stderr
     assert "apt-get install -y openjdk-17-jre-headless" in run.stderr
     assert not (tmp_path / "METRICS" / "routing_plan").exists()
+
+
+# --- names Spark's reader would skip ------------------------------------------------
+
+
+def test_names_spark_would_skip_are_refused_before_the_build(tmp_path: Path) -> None:
+    """Spark (Hadoop) silently skips files and folders named _* or .*, which DuckDB reads:
+    a Spark plan would lack their rows. The run refuses them, naming each, before Spark starts."""
+    metrics = tmp_path / "metrics"
+    shutil.copytree(EXAMPLE, metrics)
+    shutil.copytree(metrics / "y_will_peak_60m_0.8", metrics / "_y_underscored_60m")
+    renamed = metrics / "_y_underscored_60m" / "model_metadata.json"  # its keys name their folder's target
+    renamed.write_text(renamed.read_text().replace(":y_will_peak_60m_0.8:", ":_y_underscored_60m:"))
+    hidden_snapshot = metrics / "y_will_swing_low_10m_0.20" / "stability" / "ALL" / ".2026-11-20_r4.json"
+    shutil.copyfile(hidden_snapshot.parent / "2026-11-15_r3.json", hidden_snapshot)
+    run = run_router(metrics, tmp_path / "METRICS", "--engine", "spark")
+    assert run.returncode == 3, run.stderr
+    named = {m.group("path") for line in run.stderr.splitlines() if (m := PROBLEM_LINE.match(line))}
+    assert str(hidden_snapshot) in named
+    assert str(metrics / "_y_underscored_60m" / "model_metadata.json") in named
+    assert all(str(metrics / "_y_underscored_60m") in p or p == str(hidden_snapshot) for p in named)
+    assert "skips names that start with '_' or '.'" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (tmp_path / "METRICS" / "routing_plan").exists()
+    # DuckDB reads the same inputs and routes the underscored target
+    duckdb_run = run_router(metrics, tmp_path / "DUCK")
+    assert duckdb_run.returncode == 0, duckdb_run.stderr
+    assert "_y_underscored_60m" in duckdb_run.routing_plan()["targets"]
