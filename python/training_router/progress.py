@@ -50,8 +50,8 @@ class Reporter:
     def dbt_output(self, line: str) -> None:
         """One line of dbt's console output; counts the nodes dbt finished."""
         match = DBT_NODE_LINE.search(line)
-        if match is None:
-            return
+        if match is None or match.group(4).lstrip().startswith("hook:"):
+            return  # project hooks are numbered apart ("1 of 1 OK hook: ..."): not nodes
         self.dbt_total = int(match.group(2))
         if match.group(3) == "START":
             return

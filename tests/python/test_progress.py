@@ -184,3 +184,17 @@ def test_a_failing_progress_callback_kills_the_child(tmp_path: Path) -> None:
     pid = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # reaped: gone, not a zombie
+
+
+def test_project_hooks_are_not_counted_as_nodes() -> None:
+    """dbt numbers its on-run-start hooks apart ("1 of 1 OK hook: ..."): counting them gave
+    "129 of 128 done" on the example."""
+    recorder = _Recorder()
+    hook_lines = (
+        "12:00:01  1 of 1 START hook: training_router.on-run-start.0 ............ [RUN]\n"
+        "12:00:01  1 of 1 OK hook: training_router.on-run-start.0 ............... [OK in 0.01s]\n"
+    )
+    for line in (hook_lines + DBT_LINES).splitlines():
+        recorder.dbt_output(line)
+    assert recorder.done == [(1, 3, "reason_codes"), (2, 3, "stg_metrics__leakage"),
+                             (3, 3, "not_null_routing_plan_route")]
