@@ -44,6 +44,21 @@
 {%- endmacro %}
 
 
+{#-
+    The columns every staging model takes from an input file read as bytes (the `source`
+    CTE of stg_metrics__*): its name, size and time, the hash of its bytes, its text as
+    UTF-8 without a leading byte-order mark, and what is wrong with its encoding, if anything.
+-#}
+{% macro decoded_file_columns(raw='source.content') -%}
+        filename,
+        size,
+        last_modified,
+        md5({{ raw }}) as content_hash,
+        {{ text_without_bom(blob_to_utf8(raw)) }} as content,
+        {{ encoding_problem(raw, blob_to_utf8(raw)) }} as encoding_problem
+{%- endmacro %}
+
+
 {#- true when a JSON number that is not finite was written as NaN or Infinity (not as a huge number) -#}
 {% macro _written_non_finite(field) -%}
     (lower(ltrim({{ json_text(field) }}, '-+')) in ('nan', 'infinity', 'inf'))

@@ -17,12 +17,7 @@ source as (
 decoded as (
 
     select
-        filename,
-        size,
-        last_modified,
-        md5(source.content) as content_hash,
-        {{ text_without_bom(blob_to_utf8('source.content')) }} as content,
-        {{ encoding_problem('source.content', blob_to_utf8('source.content')) }} as encoding_problem
+        {{ decoded_file_columns() }}
     from source
 
 ),
