@@ -206,7 +206,38 @@
     end)
 {%- endmacro %}
 
-{% macro spark__json_is_valid(expr) %}coalesce(json_object_keys({{ expr }}) is not null or from_json({{ expr }}, 'VARIANT') is not null, false){% endmacro %}
+{% macro spark__json_is_valid(expr) -%}
+    coalesce((json_object_keys({{ expr }}) is not null or from_json({{ expr }}, 'VARIANT') is not null)
+        and not {{ _spark_json_has_trailing_text(expr) }}, false)
+{%- endmacro %}
+
+{#-
+    Spark's JSON parsers stop after the first value and ignore what follows it (`{} x`,
+    `{}]`, `{} {}`), where DuckDB's json_valid refuses the document. For a text whose first
+    value parsed: its strings emptied (so that no bracket or quote inside a string counts),
+    a root object or array must end at the last character that is not white space, and no
+    bracket may follow the one that closes it; a root scalar must be the only token.
+-#}
+{% macro _spark_json_has_trailing_text(expr) -%}
+    exists(
+        array(regexp_replace({{ expr }}, '"[^"\\\\]*+(?:\\\\.[^"\\\\]*+)*+"', '""')),
+        s -> case
+            when s rlike '^[ \t\n\r]*[\\[{]'
+                then not s rlike '[\\]}][ \t\n\r]*$'
+                or aggregate(
+                    split(regexp_replace(s, '[^\\[\\]{}]', ''), ''),
+                    named_struct('depth', 0, 'closed', false, 'after', false),
+                    (acc, c) -> named_struct(
+                        'depth', acc.depth + if(c in ('{', '['), 1, -1),
+                        'closed', acc.closed or acc.depth + if(c in ('{', '['), 1, -1) <= 0,
+                        'after', acc.after or acc.closed
+                    ),
+                    acc -> acc.after
+                )
+            else not s rlike '^[ \t\n\r]*[^ \t\n\r]+[ \t\n\r]*$'
+        end
+    )
+{%- endmacro %}
 {% macro spark__json_type_of(expr) %}{{ _spark_variant_type(_spark_variant(expr)) }}{% endmacro %}
 {% macro spark__json_object_to_map(expr) %}from_json({{ expr }}, 'MAP<STRING, VARIANT>'){% endmacro %}
 {% macro spark__json_has_duplicate_keys(expr) -%}
