@@ -16,8 +16,9 @@ from expectations import assert_matches_expected
 CASES = sorted(p for p in (FIXTURES / "handworked").iterdir() if (p / "expected.yaml").is_file())
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_handworked_case(case: Path, tmp_path: Path) -> None:
+def case_args(case: Path) -> list[str]:
+    """The CLI arguments a case is routed with: its routing_config.yaml and the
+    --targets / --symbols of its args.yaml, when it has them."""
     args: list[str] = []
     if (case / "routing_config.yaml").is_file():
         args += ["--routing-config", str(case / "routing_config.yaml")]
@@ -27,9 +28,18 @@ def test_handworked_case(case: Path, tmp_path: Path) -> None:
             args += ["--targets", *selection["targets"]]
         if selection.get("symbols"):
             args += ["--symbols", *selection["symbols"]]
-    run = run_router(case / "metrics", tmp_path / "METRICS", *args)
+    return args
+
+
+def expected(case: Path) -> dict:
+    return yaml.safe_load((case / "expected.yaml").read_text())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_handworked_case(case: Path, tmp_path: Path) -> None:
+    run = run_router(case / "metrics", tmp_path / "METRICS", *case_args(case))
     assert run.returncode == 0, run.stderr
-    assert_matches_expected(run, yaml.safe_load((case / "expected.yaml").read_text()))
+    assert_matches_expected(run, expected(case))
     # the Python API re-derives the same jobs (reasons included) from routing_plan.json:
     # every route, the experimental pooled lane and include_blocked occur among the cases
     families = run.routing_plan()["metadata"]["config"]["training_plan"]["model_families"]

@@ -68,8 +68,10 @@ def entry(draw: st.DrawFn, task: str, base_score: float | None) -> dict[str, Any
     if draw(st.integers(0, 5)) == 0:
         doc["stability"] = draw(st.sampled_from(STABILITIES))
     if task == "regression":
-        doc.update(draw(st.sampled_from([{"metric_name": "r2"}, {"task_type": "REGRESSION"},
-                                         {"task_type": "REGRESSION", "metric_name": "ic"}])))
+        kinds = [{"metric_name": "r2"}, {"task_type": "REGRESSION"}]
+        if score is None or -1 <= score <= 1:  # ic is a correlation: a score beyond ±1 is refused
+            kinds.append({"task_type": "REGRESSION", "metric_name": "ic"})
+        doc.update(draw(st.sampled_from(kinds)))
     else:
         doc.update(draw(st.sampled_from([{}, {"metric_name": "roc_auc"}, {"task_type": "BINARY_CLASSIFICATION"}])))
     if draw(st.integers(0, 6)) == 0:

@@ -1,28 +1,52 @@
 """The Spark engine (`--engine spark`) against the DuckDB engine, on the same inputs.
 
 A Spark run costs ~30 s of session start plus ~1 s per dbt node, so cases are batched:
-one metrics directory holding the shipped example, every hand-worked case routed with
-the default config, and a target with a hostile name is routed ONCE per engine and the
-artifacts compared whole; the bad-input corpus is one Spark run that must fail with exit 3
-naming every bad file. Selected with `-m spark`; they run in `make test` (which installs
-Java and the Spark extras first) and fail, not skip, when Spark cannot run.
+every batch is one metrics directory routed ONCE per engine with one config, and the
+artifacts are compared whole (routing_plan.json and training_plan.json, apart from the
+metadata fields naming the engine or the time). The batches:
+
+* `default`: the shipped example, every hand-worked case without a config of its own,
+  the hostile names of test_names_are_data.py and a target with a hostile name;
+* one per distinct (routing_config.yaml, args.yaml) of the other hand-worked cases (cases
+  whose config and selection are equal share a batch; today all eight differ: a setting
+  such as `include_blocked` or `--symbols` applies to every target of a run, so merging
+  two cases would change one's plan);
+* `generated`: scenarios drawn with a fixed seed from test_properties.py's strategies,
+  renamed apart, some to hostile names, routed with one drawn config; every route must occur.
+
+Each hand-worked case is also checked against its hand-written expected.yaml (the way
+test_handworked.py does), so a fault common to both engines is caught too. The
+bad-input corpus is one Spark run that must fail with exit 3 naming every bad file.
+Selected with `-m spark`; they run in `make test` (which installs Java and the Spark
+extras first) and fail, not skip, when Spark cannot run.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, Phase, given, settings
+
+from test_handworked import CASES as HANDWORKED_CASES
+from test_handworked import case_args, expected
+from test_names_are_data import EXPECTED_ROUTES as NAMES_EXPECTED_ROUTES
+from test_names_are_data import F_DASH, F_DQ, F_SQ, F_UNI, S_DASH, S_DQ, S_KK, S_ONEIL, T1, T2, T3, build_metrics
+from test_properties import _write as write_scenario
+from test_properties import scenario
+from training_router.project import enums
 
 from conftest import EXAMPLE, FIXTURES, Run, run_router
+from expectations import assert_matches_expected
 
 pytestmark = pytest.mark.spark
 
-HANDWORKED = FIXTURES / "handworked"
 CORPUS = FIXTURES / "bad_input"
 # the metadata fields that name the engine or the time of the run
 ENGINE_OR_TIME = ("engine", "generated_at")
@@ -44,14 +68,47 @@ SPARK_MESSAGES = {
     "score_outside_roc_auc": "score 1.0E308 is outside [0, 1], the range of metric roc_auc",
 }
 
+# the generated batch: scenarios drawn from test_properties.scenario() with a fixed seed
+GENERATED_SCENARIOS = 6
+# renames applied to the drawn names (test_names_are_data.py's hostile names); none starts
+# with "_" or ".", which --engine spark refuses (docs/PORTING.md)
+HOSTILE_TARGETS = (T1, T2, T3)
+HOSTILE_SYMBOLS = {"AAA": S_ONEIL, "BBB": S_DQ, "CCC": S_DASH, "DDD": S_KK}
+HOSTILE_FEATURES = {"f00": F_DQ, "f01": F_SQ, "f02": F_UNI, "f03": F_DASH}
 
-def _default_config_cases() -> list[Path]:
-    return sorted(
-        p for p in HANDWORKED.iterdir()
-        if (p / "expected.yaml").is_file()
-        and not (p / "routing_config.yaml").exists()
-        and not (p / "args.yaml").exists()
-    )
+
+@dataclass(frozen=True)
+class Batch:
+    """One metrics directory routed once per engine with the same arguments."""
+
+    name: str
+    cases: tuple[Path, ...]  # hand-worked cases whose targets it holds
+    args: tuple[str, ...]  # --routing-config / --targets / --symbols
+
+
+def _own_config(case: Path) -> bool:
+    return (case / "routing_config.yaml").exists() or (case / "args.yaml").exists()
+
+
+def _settings_key(case: Path) -> tuple[str, str]:
+    def text(name: str) -> str:
+        return (case / name).read_text(encoding="utf-8") if (case / name).is_file() else ""
+    return text("routing_config.yaml"), text("args.yaml")
+
+
+def _config_batches() -> list[Batch]:
+    """The hand-worked cases with a config or selection of their own, one batch per distinct
+    (routing_config.yaml, args.yaml): equal settings share one metrics directory."""
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for case in HANDWORKED_CASES:
+        if _own_config(case):
+            groups.setdefault(_settings_key(case), []).append(case)
+    return [Batch("+".join(c.name for c in cases), tuple(cases), tuple(case_args(cases[0])))
+            for cases in groups.values()]
+
+
+DEFAULT = Batch("default", tuple(c for c in HANDWORKED_CASES if not _own_config(c)), ())
+BATCHES = [DEFAULT, *_config_batches()]
 
 
 def _without_engine_or_time(plan: dict[str, Any]) -> dict[str, Any]:
@@ -59,74 +116,175 @@ def _without_engine_or_time(plan: dict[str, Any]) -> dict[str, Any]:
     return {**plan, "metadata": metadata}
 
 
-def _route(metrics: Path, out: Path, engine: str) -> Run:
+def _route(metrics: Path, out: Path, engine: str, *args: str) -> Run:
     (out / engine).mkdir(exist_ok=True)
-    return run_router(metrics, out / engine / "METRICS", "--engine", engine)
+    return run_router(metrics, out / engine / "METRICS", "--engine", engine, *args)
 
 
-@pytest.fixture(scope="module")
-def merged_metrics(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example, the default-config hand-worked cases and a hostile name, in one directory."""
-    metrics = tmp_path_factory.mktemp("parity") / "metrics"
+def _routes(plan: dict[str, Any]) -> set[str]:
+    return {d["route"] for t in plan["targets"].values() for d in t["symbols"].values()}
+
+
+def _copy_targets(source: Path, metrics: Path) -> None:
+    for target in sorted(p for p in source.iterdir() if p.is_dir()):
+        assert not (metrics / target.name).exists(), f"target {target.name} is in two cases"
+        shutil.copytree(target, metrics / target.name)
+
+
+def _batch_metrics(batch: Batch, metrics: Path) -> None:
     metrics.mkdir()
-    sources = [EXAMPLE, *(case / "metrics" for case in _default_config_cases())]
-    for source in sources:
-        for target in sorted(p for p in source.iterdir() if p.is_dir()):
-            assert not (metrics / target.name).exists(), f"target {target.name} is in two cases"
-            shutil.copytree(target, metrics / target.name)
+    for case in batch.cases:
+        _copy_targets(case / "metrics", metrics)
+    if batch is not DEFAULT:
+        return
+    _copy_targets(EXAMPLE, metrics)
+    _copy_targets(build_metrics(metrics.parent / "names"), metrics)
     shutil.copytree(EXAMPLE / "y_will_swing_low_10m_0.20", metrics / HOSTILE_TARGET)
     hostile = metrics / HOSTILE_TARGET / "model_metadata.json"
     hostile.write_text(hostile.read_text(encoding="utf-8").replace("y_will_swing_low_10m_0.20", HOSTILE_TARGET),
                        encoding="utf-8")
-    return metrics
 
 
-@pytest.fixture(scope="module")
-def runs(merged_metrics: Path) -> dict[str, Run]:
-    out = merged_metrics.parent
-    return {engine: _route(merged_metrics, out, engine) for engine in ("duckdb", "spark")}
+@pytest.fixture(scope="module", params=BATCHES, ids=[b.name for b in BATCHES])
+def batch_runs(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> tuple[Batch, dict[str, Run]]:
+    batch: Batch = request.param
+    metrics = tmp_path_factory.mktemp(f"parity-{batch.name[:40]}") / "metrics"
+    _batch_metrics(batch, metrics)
+    return batch, {engine: _route(metrics, metrics.parent, engine, *batch.args) for engine in ("duckdb", "spark")}
 
 
-def test_both_engines_route_the_merged_inputs(runs: dict[str, Run]) -> None:
-    for engine, run in runs.items():
+def test_both_engines_route_the_batch(batch_runs: tuple[Batch, dict[str, Run]]) -> None:
+    for engine, run in batch_runs[1].items():
         assert run.returncode == 0, f"{engine}: {run.stderr}"
 
 
-def test_routing_plans_are_identical(runs: dict[str, Run]) -> None:
+def test_routing_plans_are_identical(batch_runs: tuple[Batch, dict[str, Run]]) -> None:
+    runs = batch_runs[1]
     duckdb_plan, spark_plan = (runs[e].routing_plan() for e in ("duckdb", "spark"))
     assert _without_engine_or_time(spark_plan) == _without_engine_or_time(duckdb_plan)
 
 
-def test_the_database_names_the_engine_that_built_it(runs: dict[str, Run]) -> None:
-    import duckdb
-
-    for engine, run in runs.items():
-        with duckdb.connect(str(run.database), read_only=True) as connection:
-            assert connection.execute("select engine from plan_identity").fetchall() == [(engine,)]
-
-
-def test_training_plans_are_identical(runs: dict[str, Run]) -> None:
+def test_training_plans_are_identical(batch_runs: tuple[Batch, dict[str, Run]]) -> None:
+    runs = batch_runs[1]
     duckdb_plan, spark_plan = (runs[e].training_plan() for e in ("duckdb", "spark"))
     assert _without_engine_or_time(spark_plan) == _without_engine_or_time(duckdb_plan)
 
 
-def test_the_merged_inputs_cover_every_route_and_the_hostile_name(runs: dict[str, Run]) -> None:
-    plan = runs["spark"].routing_plan()
-    routes = {d["route"] for t in plan["targets"].values() for d in t["symbols"].values()}
-    assert {"ROUTE_CROSS_SECTIONAL", "ROUTE_SYMBOL_SPECIFIC", "ROUTE_BOTH", "ROUTE_BLOCKED",
-            "ROUTE_EXPERIMENTAL_ONLY"} <= routes
-    assert HOSTILE_TARGET in plan["targets"]
+def test_the_database_names_the_engine_that_built_it(batch_runs: tuple[Batch, dict[str, Run]]) -> None:
+    import duckdb
+
+    for engine, run in batch_runs[1].items():
+        with duckdb.connect(str(run.database), read_only=True) as connection:
+            assert connection.execute("select engine from plan_identity").fetchall() == [(engine,)]
 
 
-def test_the_hand_worked_expectations_hold_on_spark(runs: dict[str, Run]) -> None:
-    plan = runs["spark"].routing_plan()
-    for case in _default_config_cases():
-        expected = yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8"))
-        for target, target_expected in (expected.get("targets") or {}).items():
-            for symbol, decision in (target_expected.get("symbols") or {}).items():
-                route = decision.get("route") if isinstance(decision, dict) else decision
-                if route:
-                    assert plan["targets"][target]["symbols"][symbol]["route"] == route, (case.name, target, symbol)
+def test_the_hand_worked_expectations_hold_on_spark(batch_runs: tuple[Batch, dict[str, Run]]) -> None:
+    batch, runs = batch_runs
+    spark = runs["spark"]
+    merged = batch is DEFAULT or len(batch.cases) > 1
+    for case in batch.cases:
+        targets = [p.name for p in (case / "metrics").iterdir() if p.is_dir()] if merged else None
+        assert_matches_expected(spark, expected(case), targets=targets)
+    if batch is DEFAULT:
+        # test_names_are_data.py's hand-worked routes for hostile target, symbol and feature names
+        plan = spark.routing_plan()
+        decisions = {(t, s): d["route"] for t, entry in plan["targets"].items() for s, d in entry["symbols"].items()}
+        assert {key: decisions.get(key) for key in NAMES_EXPECTED_ROUTES} == NAMES_EXPECTED_ROUTES
+        assert HOSTILE_TARGET in plan["targets"]
+        assert _routes(plan) == set(enums()["routes"])
+
+
+def test_every_hand_worked_case_is_in_a_batch() -> None:
+    batched = [case for batch in BATCHES for case in batch.cases]
+    assert sorted(batched) == sorted(HANDWORKED_CASES)
+    assert len([c for c in HANDWORKED_CASES if _own_config(c)]) >= 8
+
+
+# --- a generated set with every route ------------------------------------------------
+
+
+def _drawn_scenarios() -> list[dict[str, Any]]:
+    """GENERATED_SCENARIOS draws of test_properties.scenario(), the same on every run
+    (derandomize: the seed comes from this function's code)."""
+    drawn: list[dict[str, Any]] = []
+
+    @settings(max_examples=GENERATED_SCENARIOS, derandomize=True, database=None, deadline=None,
+              phases=(Phase.generate,), suppress_health_check=list(HealthCheck))
+    @given(case=scenario())
+    def draw(case: dict[str, Any]) -> None:
+        drawn.append(copy.deepcopy(case))
+
+    draw()
+    return drawn
+
+
+def _allows_every_route(config: dict[str, Any]) -> bool:
+    routing = config["routing"]
+    return (routing["both_strong_behavior"] == "ROUTE_BOTH" and routing["enable_experimental_lane"]
+            and routing["block_on_leakage"] and routing["experimental"]["max_fraction_symbols_per_target"] > 0)
+
+
+def _renamed(target: dict[str, Any], name: str) -> dict[str, Any]:
+    """A drawn target under another name, its symbols and features renamed by HOSTILE_*."""
+    def sym(s: str) -> str:
+        return HOSTILE_SYMBOLS.get(s, s)
+
+    def feat(f: str) -> str:
+        return HOSTILE_FEATURES.get(f, f)
+
+    files: dict[str, Any] = {}
+    for relative, doc in target["files"].items():
+        if relative == "model_metadata.json":
+            doc = {f"{sym(k.split(':')[0])}:{name}:{k.split(':')[2]}": v for k, v in doc.items()}
+        elif relative == "leakage.json":
+            doc = {**doc, **({"symbols": {sym(s): v for s, v in doc["symbols"].items()}} if "symbols" in doc else {}),
+                   **({"features": {feat(f): v for f, v in doc["features"].items()}} if "features" in doc else {})}
+        elif relative.startswith("stability/"):
+            _, universe, file_name = relative.split("/")
+            relative = f"stability/{sym(universe)}/{file_name}"
+            doc = {**doc, "features": [feat(f) for f in doc["features"]]}
+        files[relative] = doc
+    return {**target, "name": name, "files": files, "symbols": {sym(s) for s in target["symbols"]},
+            "blocked_symbols": {sym(s) for s in target["blocked_symbols"]}}
+
+
+def _generated_case() -> dict[str, Any]:
+    """The drawn scenarios' targets in one directory (renamed g<k>_<name>, the first three
+    to hostile names), routed with the first drawn config under which every route can occur."""
+    drawn = _drawn_scenarios()
+    configs = [s["config"] for s in drawn if _allows_every_route(s["config"])]
+    assert configs, f"none of the {len(drawn)} drawn configs allows every route: draw more scenarios"
+    targets = [t for s in drawn for t in s["targets"]]
+    names = [*HOSTILE_TARGETS, *(f"g{k}_{t['name']}" for k, t in enumerate(targets))][:len(targets)]
+    return {"targets": [_renamed(t, n) for t, n in zip(targets, names, strict=True)], "config": configs[0]}
+
+
+@pytest.fixture(scope="module")
+def generated_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    root = tmp_path_factory.mktemp("parity-generated")
+    metrics, config = write_scenario(root, _generated_case())
+    return {engine: _route(metrics, root, engine, "--routing-config", str(config)) for engine in ("duckdb", "spark")}
+
+
+def test_both_engines_route_the_generated_set(generated_runs: dict[str, Run]) -> None:
+    for engine, run in generated_runs.items():
+        assert run.returncode == 0, f"{engine}: {run.stderr}"
+
+
+def test_the_generated_set_gives_every_route_and_its_hostile_names(generated_runs: dict[str, Run]) -> None:
+    """So that the comparison below covers every route: fails if the generator stops reaching one."""
+    plan = generated_runs["duckdb"].routing_plan()
+    assert _routes(plan) == set(enums()["routes"])
+    assert set(HOSTILE_TARGETS) <= set(plan["targets"])
+    symbols = {s for t in plan["targets"].values() for s in t["symbols"]}
+    assert set(HOSTILE_SYMBOLS.values()) <= symbols
+
+
+def test_the_generated_plans_are_identical(generated_runs: dict[str, Run]) -> None:
+    duckdb_run, spark_run = generated_runs["duckdb"], generated_runs["spark"]
+    assert _without_engine_or_time(spark_run.routing_plan()) == _without_engine_or_time(duckdb_run.routing_plan())
+    assert _without_engine_or_time(spark_run.training_plan()) == _without_engine_or_time(duckdb_run.training_plan())
 
 
 # --- bad input -------------------------------------------------------------------
