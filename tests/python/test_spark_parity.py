@@ -1,18 +1,19 @@
 """The Spark engine (`--engine spark`) against the DuckDB engine, on the same inputs.
 
-A Spark run costs ~30 s of session start plus ~1 s per dbt node, so cases are batched:
-every batch is one metrics directory routed ONCE per engine with one config, and the
-artifacts are compared whole (routing_plan.json and training_plan.json, apart from the
-metadata fields naming the engine or the time). The batches:
+A Spark run costs a session start plus ~1-2 s per dbt node whatever the data size, so
+cases are batched: every batch is one metrics directory routed ONCE per engine with one
+config, and the artifacts are compared whole (routing_plan.json and training_plan.json,
+apart from the metadata fields naming the engine or the time). The batches:
 
-* `default`: the shipped example, every hand-worked case without a config of its own,
-  the hostile names of test_names_are_data.py and a target with a hostile name;
-* one per distinct (routing_config.yaml, args.yaml) of the other hand-worked cases (cases
-  whose config and selection are equal share a batch; today all eight differ: a setting
-  such as `include_blocked` or `--symbols` applies to every target of a run, so merging
-  two cases would change one's plan);
-* `generated`: scenarios drawn with a fixed seed from test_properties.py's strategies,
-  renamed apart, some to hostile names, routed with one drawn config; every route must occur.
+* `default`: the shipped example, every hand-worked case without a config of its own, the
+  hostile names of test_names_are_data.py, a target with a hostile name, and a generated
+  set (scenarios drawn with a fixed seed from test_properties.py's strategy, renamed apart,
+  some to hostile names) that must give every route; routed with the config of the
+  hand-worked case that only sets `include_blocked` (which only adds priority-0 `blocked`
+  jobs, docs/ROUTING_RULES.md §7, so the other cases' expectations hold on the other jobs);
+* one per distinct (routing_config.yaml, args.yaml) of the other hand-worked cases: cases
+  whose config and selection are equal share a batch. Today all seven differ, and each of
+  their settings changes the routes of every target of a run.
 
 Each hand-worked case is also checked against its hand-written expected.yaml (the way
 test_handworked.py does), so a fault common to both engines is caught too. The
@@ -37,7 +38,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from test_handworked import CASES as HANDWORKED_CASES
 from test_handworked import case_args, expected
 from test_names_are_data import EXPECTED_ROUTES as NAMES_EXPECTED_ROUTES
-from test_names_are_data import F_DASH, F_DQ, F_SQ, F_UNI, S_DASH, S_DQ, S_KK, S_ONEIL, T1, T2, T3, build_metrics
+from test_names_are_data import F_DASH, F_DQ, F_SQ, F_UNI, S_DASH, S_DQ, S_KK, S_ONEIL, build_metrics
 from test_properties import _write as write_scenario
 from test_properties import scenario
 from training_router.project import enums
@@ -68,11 +69,12 @@ SPARK_MESSAGES = {
     "score_outside_roc_auc": "score 1.0E308 is outside [0, 1], the range of metric roc_auc",
 }
 
-# the generated batch: scenarios drawn from test_properties.scenario() with a fixed seed
+# the generated targets: scenarios drawn from test_properties.scenario() with a fixed seed,
+# renamed g<k>_<name>, the first three to these hostile names, and their symbols and features
+# by HOSTILE_*; none starts with "_" or ".", which --engine spark refuses (docs/PORTING.md)
 GENERATED_SCENARIOS = 6
-# renames applied to the drawn names (test_names_are_data.py's hostile names); none starts
-# with "_" or ".", which --engine spark refuses (docs/PORTING.md)
-HOSTILE_TARGETS = (T1, T2, T3)
+GENERATED_HOSTILE_TARGETS = ("-g0 it's \"q\"; ünï 株_10m", "g1 x'); drop table training_plan; --",
+                             "g2 Ω ; \"dq\" é_30m")
 HOSTILE_SYMBOLS = {"AAA": S_ONEIL, "BBB": S_DQ, "CCC": S_DASH, "DDD": S_KK}
 HOSTILE_FEATURES = {"f00": F_DQ, "f01": F_SQ, "f02": F_UNI, "f03": F_DASH}
 
@@ -84,31 +86,47 @@ class Batch:
     name: str
     cases: tuple[Path, ...]  # hand-worked cases whose targets it holds
     args: tuple[str, ...]  # --routing-config / --targets / --symbols
+    include_blocked: bool  # the config it is routed with adds `blocked` jobs
+
+
+def _settings(case: Path) -> tuple[Any, Any]:
+    def load(name: str) -> Any:
+        return yaml.safe_load((case / name).read_text(encoding="utf-8")) if (case / name).is_file() else None
+    return load("routing_config.yaml"), load("args.yaml")
 
 
 def _own_config(case: Path) -> bool:
-    return (case / "routing_config.yaml").exists() or (case / "args.yaml").exists()
+    return _settings(case) != (None, None)
 
 
-def _settings_key(case: Path) -> tuple[str, str]:
-    def text(name: str) -> str:
-        return (case / name).read_text(encoding="utf-8") if (case / name).is_file() else ""
-    return text("routing_config.yaml"), text("args.yaml")
+def _only_adds_blocked_jobs(case: Path) -> bool:
+    return _settings(case) == ({"training_plan": {"include_blocked": True}}, None)
+
+
+def _includes_blocked(case: Path) -> bool:
+    config = _settings(case)[0] or {}
+    return bool((config.get("training_plan") or {}).get("include_blocked"))
+
+
+def _default_batch() -> Batch:
+    hosts = [c for c in HANDWORKED_CASES if _only_adds_blocked_jobs(c)]
+    cases = [c for c in HANDWORKED_CASES if not _own_config(c)] + hosts
+    return Batch("default", tuple(cases), tuple(case_args(hosts[0])) if hosts else (), bool(hosts))
 
 
 def _config_batches() -> list[Batch]:
-    """The hand-worked cases with a config or selection of their own, one batch per distinct
-    (routing_config.yaml, args.yaml): equal settings share one metrics directory."""
-    groups: dict[tuple[str, str], list[Path]] = {}
+    """The other hand-worked cases with a config or selection of their own, one batch per
+    distinct (routing_config.yaml, args.yaml): equal settings share one metrics directory."""
+    groups: dict[str, list[Path]] = {}
     for case in HANDWORKED_CASES:
-        if _own_config(case):
-            groups.setdefault(_settings_key(case), []).append(case)
-    return [Batch("+".join(c.name for c in cases), tuple(cases), tuple(case_args(cases[0])))
-            for cases in groups.values()]
+        if _own_config(case) and not _only_adds_blocked_jobs(case):
+            groups.setdefault(repr(_settings(case)), []).append(case)
+    return [Batch("+".join(c.name for c in cases), tuple(cases), tuple(case_args(cases[0])),
+                  _includes_blocked(cases[0])) for cases in groups.values()]
 
 
-DEFAULT = Batch("default", tuple(c for c in HANDWORKED_CASES if not _own_config(c)), ())
-BATCHES = [DEFAULT, *_config_batches()]
+DEFAULT = _default_batch()
+CONFIG_BATCHES = _config_batches()
 
 
 def _without_engine_or_time(plan: dict[str, Any]) -> dict[str, Any]:
@@ -121,8 +139,9 @@ def _route(metrics: Path, out: Path, engine: str, *args: str) -> Run:
     return run_router(metrics, out / engine / "METRICS", "--engine", engine, *args)
 
 
-def _routes(plan: dict[str, Any]) -> set[str]:
-    return {d["route"] for t in plan["targets"].values() for d in t["symbols"].values()}
+def _decisions(run: Run) -> dict[tuple[str, str], str]:
+    return {(t, s): d["route"] for t, entry in run.routing_plan()["targets"].items()
+            for s, d in entry["symbols"].items()}
 
 
 def _copy_targets(source: Path, metrics: Path) -> None:
@@ -131,77 +150,42 @@ def _copy_targets(source: Path, metrics: Path) -> None:
         shutil.copytree(target, metrics / target.name)
 
 
-def _batch_metrics(batch: Batch, metrics: Path) -> None:
-    metrics.mkdir()
-    for case in batch.cases:
-        _copy_targets(case / "metrics", metrics)
-    if batch is not DEFAULT:
-        return
-    _copy_targets(EXAMPLE, metrics)
-    _copy_targets(build_metrics(metrics.parent / "names"), metrics)
-    shutil.copytree(EXAMPLE / "y_will_swing_low_10m_0.20", metrics / HOSTILE_TARGET)
-    hostile = metrics / HOSTILE_TARGET / "model_metadata.json"
-    hostile.write_text(hostile.read_text(encoding="utf-8").replace("y_will_swing_low_10m_0.20", HOSTILE_TARGET),
-                       encoding="utf-8")
+def _route_batch(batch: Batch, metrics: Path) -> dict[str, Run]:
+    return {engine: _route(metrics, metrics.parent, engine, *batch.args) for engine in ("duckdb", "spark")}
 
 
-@pytest.fixture(scope="module", params=BATCHES, ids=[b.name for b in BATCHES])
-def batch_runs(request: pytest.FixtureRequest,
-               tmp_path_factory: pytest.TempPathFactory) -> tuple[Batch, dict[str, Run]]:
-    batch: Batch = request.param
-    metrics = tmp_path_factory.mktemp(f"parity-{batch.name[:40]}") / "metrics"
-    _batch_metrics(batch, metrics)
-    return batch, {engine: _route(metrics, metrics.parent, engine, *batch.args) for engine in ("duckdb", "spark")}
-
-
-def test_both_engines_route_the_batch(batch_runs: tuple[Batch, dict[str, Run]]) -> None:
-    for engine, run in batch_runs[1].items():
+def _assert_same_plans(runs: dict[str, Run]) -> None:
+    for engine, run in runs.items():
         assert run.returncode == 0, f"{engine}: {run.stderr}"
+    duckdb_run, spark_run = runs["duckdb"], runs["spark"]
+    assert _without_engine_or_time(spark_run.routing_plan()) == _without_engine_or_time(duckdb_run.routing_plan())
+    assert _without_engine_or_time(spark_run.training_plan()) == _without_engine_or_time(duckdb_run.training_plan())
 
 
-def test_routing_plans_are_identical(batch_runs: tuple[Batch, dict[str, Run]]) -> None:
-    runs = batch_runs[1]
-    duckdb_plan, spark_plan = (runs[e].routing_plan() for e in ("duckdb", "spark"))
-    assert _without_engine_or_time(spark_plan) == _without_engine_or_time(duckdb_plan)
-
-
-def test_training_plans_are_identical(batch_runs: tuple[Batch, dict[str, Run]]) -> None:
-    runs = batch_runs[1]
-    duckdb_plan, spark_plan = (runs[e].training_plan() for e in ("duckdb", "spark"))
-    assert _without_engine_or_time(spark_plan) == _without_engine_or_time(duckdb_plan)
-
-
-def test_the_database_names_the_engine_that_built_it(batch_runs: tuple[Batch, dict[str, Run]]) -> None:
+def _assert_engine_recorded(runs: dict[str, Run]) -> None:
     import duckdb
 
-    for engine, run in batch_runs[1].items():
+    for engine, run in runs.items():
         with duckdb.connect(str(run.database), read_only=True) as connection:
             assert connection.execute("select engine from plan_identity").fetchall() == [(engine,)]
 
 
-def test_the_hand_worked_expectations_hold_on_spark(batch_runs: tuple[Batch, dict[str, Run]]) -> None:
-    batch, runs = batch_runs
-    spark = runs["spark"]
-    merged = batch is DEFAULT or len(batch.cases) > 1
+def _assert_hand_worked_cases(batch: Batch, spark: Run) -> None:
+    merged = len(batch.cases) > 1 or batch is DEFAULT
     for case in batch.cases:
         targets = [p.name for p in (case / "metrics").iterdir() if p.is_dir()] if merged else None
-        assert_matches_expected(spark, expected(case), targets=targets)
-    if batch is DEFAULT:
-        # test_names_are_data.py's hand-worked routes for hostile target, symbol and feature names
-        plan = spark.routing_plan()
-        decisions = {(t, s): d["route"] for t, entry in plan["targets"].items() for s, d in entry["symbols"].items()}
-        assert {key: decisions.get(key) for key in NAMES_EXPECTED_ROUTES} == NAMES_EXPECTED_ROUTES
-        assert HOSTILE_TARGET in plan["targets"]
-        assert _routes(plan) == set(enums()["routes"])
+        # a case written without include_blocked, routed with it: its expected jobs are the others
+        without_blocked_jobs = batch.include_blocked and not _includes_blocked(case)
+        assert_matches_expected(spark, expected(case), targets=targets, without_blocked_jobs=without_blocked_jobs)
 
 
 def test_every_hand_worked_case_is_in_a_batch() -> None:
-    batched = [case for batch in BATCHES for case in batch.cases]
+    batched = [case for batch in (DEFAULT, *CONFIG_BATCHES) for case in batch.cases]
     assert sorted(batched) == sorted(HANDWORKED_CASES)
-    assert len([c for c in HANDWORKED_CASES if _own_config(c)]) >= 8
+    assert len(HANDWORKED_CASES) >= 12 and len(CONFIG_BATCHES) >= 7
 
 
-# --- a generated set with every route ------------------------------------------------
+# --- the default batch -------------------------------------------------------------
 
 
 def _drawn_scenarios() -> list[dict[str, Any]]:
@@ -217,12 +201,6 @@ def _drawn_scenarios() -> list[dict[str, Any]]:
 
     draw()
     return drawn
-
-
-def _allows_every_route(config: dict[str, Any]) -> bool:
-    routing = config["routing"]
-    return (routing["both_strong_behavior"] == "ROUTE_BOTH" and routing["enable_experimental_lane"]
-            and routing["block_on_leakage"] and routing["experimental"]["max_fraction_symbols_per_target"] > 0)
 
 
 def _renamed(target: dict[str, Any], name: str) -> dict[str, Any]:
@@ -245,46 +223,80 @@ def _renamed(target: dict[str, Any], name: str) -> dict[str, Any]:
             relative = f"stability/{sym(universe)}/{file_name}"
             doc = {**doc, "features": [feat(f) for f in doc["features"]]}
         files[relative] = doc
-    return {**target, "name": name, "files": files, "symbols": {sym(s) for s in target["symbols"]},
-            "blocked_symbols": {sym(s) for s in target["blocked_symbols"]}}
+    return {**target, "name": name, "files": files, "symbols": {sym(s) for s in target["symbols"]}}
 
 
-def _generated_case() -> dict[str, Any]:
-    """The drawn scenarios' targets in one directory (renamed g<k>_<name>, the first three
-    to hostile names), routed with the first drawn config under which every route can occur."""
-    drawn = _drawn_scenarios()
-    configs = [s["config"] for s in drawn if _allows_every_route(s["config"])]
-    assert configs, f"none of the {len(drawn)} drawn configs allows every route: draw more scenarios"
-    targets = [t for s in drawn for t in s["targets"]]
-    names = [*HOSTILE_TARGETS, *(f"g{k}_{t['name']}" for k, t in enumerate(targets))][:len(targets)]
-    return {"targets": [_renamed(t, n) for t, n in zip(targets, names, strict=True)], "config": configs[0]}
+def _generated_targets() -> list[dict[str, Any]]:
+    targets = [t for s in _drawn_scenarios() for t in s["targets"]]
+    names = [*GENERATED_HOSTILE_TARGETS, *(f"g{k}_{t['name']}" for k, t in enumerate(targets))]
+    return [_renamed(t, n) for t, n in zip(targets, names[:len(targets)], strict=True)]
 
 
 @pytest.fixture(scope="module")
-def generated_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
-    root = tmp_path_factory.mktemp("parity-generated")
-    metrics, config = write_scenario(root, _generated_case())
-    return {engine: _route(metrics, root, engine, "--routing-config", str(config)) for engine in ("duckdb", "spark")}
+def default_batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Run], list[str]]:
+    """The default batch routed on both engines, and the names of its generated targets."""
+    metrics = tmp_path_factory.mktemp("parity-default") / "metrics"
+    metrics.mkdir()
+    for source in (EXAMPLE, *(case / "metrics" for case in DEFAULT.cases), build_metrics(metrics.parent / "names")):
+        _copy_targets(source, metrics)
+    shutil.copytree(EXAMPLE / "y_will_swing_low_10m_0.20", metrics / HOSTILE_TARGET)
+    hostile = metrics / HOSTILE_TARGET / "model_metadata.json"
+    hostile.write_text(hostile.read_text(encoding="utf-8").replace("y_will_swing_low_10m_0.20", HOSTILE_TARGET),
+                       encoding="utf-8")
+    generated = _generated_targets()
+    _copy_targets(write_scenario(metrics.parent / "generated", {"targets": generated, "config": {}})[0], metrics)
+    return _route_batch(DEFAULT, metrics), [t["name"] for t in generated]
 
 
-def test_both_engines_route_the_generated_set(generated_runs: dict[str, Run]) -> None:
-    for engine, run in generated_runs.items():
-        assert run.returncode == 0, f"{engine}: {run.stderr}"
+def test_default_batch_gives_the_same_plans_on_both_engines(default_batch) -> None:
+    runs, _ = default_batch
+    _assert_same_plans(runs)
+    _assert_engine_recorded(runs)
 
 
-def test_the_generated_set_gives_every_route_and_its_hostile_names(generated_runs: dict[str, Run]) -> None:
-    """So that the comparison below covers every route: fails if the generator stops reaching one."""
-    plan = generated_runs["duckdb"].routing_plan()
-    assert _routes(plan) == set(enums()["routes"])
-    assert set(HOSTILE_TARGETS) <= set(plan["targets"])
-    symbols = {s for t in plan["targets"].values() for s in t["symbols"]}
-    assert set(HOSTILE_SYMBOLS.values()) <= symbols
+def test_default_batch_hand_worked_expectations_hold_on_spark(default_batch) -> None:
+    runs, _ = default_batch
+    _assert_hand_worked_cases(DEFAULT, runs["spark"])
+    # test_names_are_data.py's hand-worked routes for hostile target, symbol and feature names
+    decisions = _decisions(runs["spark"])
+    assert {key: decisions.get(key) for key in NAMES_EXPECTED_ROUTES} == NAMES_EXPECTED_ROUTES
+    assert any(t == HOSTILE_TARGET for t, _ in decisions)
 
 
-def test_the_generated_plans_are_identical(generated_runs: dict[str, Run]) -> None:
-    duckdb_run, spark_run = generated_runs["duckdb"], generated_runs["spark"]
-    assert _without_engine_or_time(spark_run.routing_plan()) == _without_engine_or_time(duckdb_run.routing_plan())
-    assert _without_engine_or_time(spark_run.training_plan()) == _without_engine_or_time(duckdb_run.training_plan())
+def test_the_generated_targets_give_every_route_and_hostile_names(default_batch) -> None:
+    """So that the comparison covers every route through generated inputs: fails if the
+    generator stops reaching one (the DuckDB plan, the reference)."""
+    runs, generated = default_batch
+    assert set(GENERATED_HOSTILE_TARGETS) <= set(generated)
+    decisions = {key: route for key, route in _decisions(runs["duckdb"]).items() if key[0] in generated}
+    assert set(decisions.values()) == set(enums()["routes"])
+    assert {t for t, _ in decisions} == set(generated)
+    assert set(HOSTILE_SYMBOLS.values()) <= {s for _, s in decisions}
+
+
+# --- one batch per distinct config ----------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=CONFIG_BATCHES, ids=[b.name for b in CONFIG_BATCHES])
+def config_batch(request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> tuple[Batch, dict[str, Run]]:
+    batch: Batch = request.param
+    metrics = tmp_path_factory.mktemp(f"parity-{batch.name[:40]}") / "metrics"
+    metrics.mkdir()
+    for case in batch.cases:
+        _copy_targets(case / "metrics", metrics)
+    return batch, _route_batch(batch, metrics)
+
+
+def test_config_batch_gives_the_same_plans_on_both_engines(config_batch) -> None:
+    _, runs = config_batch
+    _assert_same_plans(runs)
+    _assert_engine_recorded(runs)
+
+
+def test_config_batch_hand_worked_expectations_hold_on_spark(config_batch) -> None:
+    batch, runs = config_batch
+    _assert_hand_worked_cases(batch, runs["spark"])
 
 
 # --- bad input -------------------------------------------------------------------
