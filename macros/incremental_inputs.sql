@@ -2,8 +2,9 @@
     The loaded layer (models/intermediate/loaded) keeps the parsed inputs between
     runs. On an incremental run only files that are new or whose size or
     modification time changed are read again (the quick check of rsync and make);
-    the filter is a constant list, which DuckDB pushes down to the file reader,
-    so unchanged files are not opened. A changed file's rows are replaced
+    the filter is a constant list, which DuckDB applies right after the file reader,
+    before the parse (DuckDB 2.0's read_blob still reads every file of its glob: it does
+    not prune by file name; docs/DESIGN.md, "Loaded layer"). A changed file's rows are replaced
     (delete+insert on file_path); rows of removed files are deleted by
     `delete_stale_input_rows` (post-hook).
 

@@ -4,7 +4,7 @@ consistent view of the input files.
 The input files are listed (size, modification time) before dbt reads them and
 listed again after: if one changed in between, the plan could hold rows of two
 versions of it (or miss rows that were on disk), so the build runs again, and
-the loaded layer re-reads only the files that changed. After MAX_RETRIES
+the loaded layer parses again only the files that changed. After MAX_RETRIES
 repetitions that still saw changes, the run stops with InputError naming the
 files. A build only counts when the second listing equals the first.
 """

@@ -140,7 +140,7 @@ def test_unchanged_inputs_are_not_parsed_again(tmp_path: Path) -> None:
     routes = {d["route"] for d in again.routing_plan()["targets"][SWING]["symbols"].values()}
     assert "ROUTE_BOTH" not in routes
 
-    # one changed file: the input layer runs, and reads only that file
+    # one changed file: the input layer runs, and parses only that file
     leakage = metrics / SWING / "leakage.json"
     doc = json.loads(leakage.read_text())
     doc["symbols"].pop("NFLX")
