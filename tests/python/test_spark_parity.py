@@ -5,7 +5,9 @@ cases are batched: every batch is one metrics directory routed ONCE per engine w
 config, and the artifacts are compared whole (routing_plan.json and training_plan.json,
 apart from the metadata fields naming the engine or the time). The batches:
 
-* `default`: the shipped example, every hand-worked case without a config of its own, the
+* `default`: the shipped example, the scores of tests/fixtures/reason_numbers (half way
+  between two 4-decimal values, where the engines' own round() differ), every hand-worked
+  case without a config of its own, the
   hostile names of test_names_are_data.py, a target with a hostile name, and a generated
   set (scenarios drawn with a fixed seed from test_properties.py's strategy, renamed apart,
   some to hostile names) that must give every route; routed with the config of the
@@ -49,6 +51,7 @@ from expectations import assert_matches_expected
 pytestmark = pytest.mark.spark
 
 CORPUS = FIXTURES / "bad_input"
+REASON_NUMBERS = FIXTURES / "reason_numbers" / "metrics"
 # the metadata fields that name the engine or the time of the run
 ENGINE_OR_TIME = ("engine", "generated_at")
 HOSTILE_TARGET = "y_it's; -x é 15m"
@@ -237,7 +240,9 @@ def default_batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, R
     """The default batch routed on both engines, and the names of its generated targets."""
     metrics = tmp_path_factory.mktemp("parity-default") / "metrics"
     metrics.mkdir()
-    for source in (EXAMPLE, *(case / "metrics" for case in DEFAULT.cases), build_metrics(metrics.parent / "names")):
+    # REASON_NUMBERS: scores half way between two 4-decimal values (tests/fixtures/reason_numbers)
+    for source in (EXAMPLE, REASON_NUMBERS, *(case / "metrics" for case in DEFAULT.cases),
+                   build_metrics(metrics.parent / "names")):
         _copy_targets(source, metrics)
     shutil.copytree(EXAMPLE / "y_will_swing_low_10m_0.20", metrics / HOSTILE_TARGET)
     hostile = metrics / HOSTILE_TARGET / "model_metadata.json"
