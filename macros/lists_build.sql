@@ -81,7 +81,7 @@
     print 0.0001 as 1.0E-4). Neither engine's round(x, 4) may be used: DuckDB 2.0 rounds
     the exact binary value and Spark the shortest decimal text, so -0.86105 (binary
     -0.86104999999999998) became -0.861 on DuckDB and -0.8611 on Spark (found on the medium
-    benchmark set; tests/python/test_spark_parity.py holds the case).
+    benchmark set; tests/fixtures/reason_numbers holds the case, on both engines).
 -#}
 {% macro reason_number(expr) %}{{ return(adapter.dispatch('reason_number', 'training_router')(expr)) }}{% endmacro %}
 {% macro default__reason_number(expr) %}{{ _not_ported('reason_number') }}{% endmacro %}
