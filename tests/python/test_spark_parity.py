@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings
@@ -153,21 +154,18 @@ def _copy_targets(source: Path, metrics: Path) -> None:
         shutil.copytree(target, metrics / target.name)
 
 
-def _route_batch(batch: Batch, metrics: Path) -> dict[str, Run]:
-    return {engine: _route(metrics, metrics.parent, engine, *batch.args) for engine in ("duckdb", "spark")}
+def _route_on_both_engines(metrics: Path, *args: str) -> dict[str, Run]:
+    return {engine: _route(metrics, metrics.parent, engine, *args) for engine in ("duckdb", "spark")}
 
 
 def _assert_same_plans(runs: dict[str, Run]) -> None:
+    """Both runs succeeded, their plans are equal apart from engine and time, and each
+    database names the engine that built it."""
     for engine, run in runs.items():
         assert run.returncode == 0, f"{engine}: {run.stderr}"
     duckdb_run, spark_run = runs["duckdb"], runs["spark"]
     assert _without_engine_or_time(spark_run.routing_plan()) == _without_engine_or_time(duckdb_run.routing_plan())
     assert _without_engine_or_time(spark_run.training_plan()) == _without_engine_or_time(duckdb_run.training_plan())
-
-
-def _assert_engine_recorded(runs: dict[str, Run]) -> None:
-    import duckdb
-
     for engine, run in runs.items():
         with duckdb.connect(str(run.database), read_only=True) as connection:
             assert connection.execute("select engine from plan_identity").fetchall() == [(engine,)]
@@ -250,13 +248,12 @@ def default_batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, R
                        encoding="utf-8")
     generated = _generated_targets()
     _copy_targets(write_scenario(metrics.parent / "generated", {"targets": generated, "config": {}})[0], metrics)
-    return _route_batch(DEFAULT, metrics), [t["name"] for t in generated]
+    return _route_on_both_engines(metrics, *DEFAULT.args), [t["name"] for t in generated]
 
 
 def test_default_batch_gives_the_same_plans_on_both_engines(default_batch) -> None:
     runs, _ = default_batch
     _assert_same_plans(runs)
-    _assert_engine_recorded(runs)
 
 
 def test_default_batch_hand_worked_expectations_hold_on_spark(default_batch) -> None:
@@ -290,13 +287,12 @@ def config_batch(request: pytest.FixtureRequest,
     metrics.mkdir()
     for case in batch.cases:
         _copy_targets(case / "metrics", metrics)
-    return batch, _route_batch(batch, metrics)
+    return batch, _route_on_both_engines(metrics, *batch.args)
 
 
 def test_config_batch_gives_the_same_plans_on_both_engines(config_batch) -> None:
     _, runs = config_batch
     _assert_same_plans(runs)
-    _assert_engine_recorded(runs)
 
 
 def test_config_batch_hand_worked_expectations_hold_on_spark(config_batch) -> None:
@@ -313,13 +309,12 @@ def _corpus_cases() -> list[Path]:
 
 @pytest.fixture(scope="module")
 def corpus_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
-    base = tmp_path_factory.mktemp("spark_bad_input")
-    metrics = base / "metrics"
+    metrics = tmp_path_factory.mktemp("spark_bad_input") / "metrics"
     metrics.mkdir()
     for case in _corpus_cases():
         for folder in (p for p in case.iterdir() if p.is_dir()):
             shutil.copytree(folder, metrics / folder.name)
-    return {engine: _route(metrics, base, engine) for engine in ("duckdb", "spark")}
+    return _route_on_both_engines(metrics)
 
 
 def _problems(run: Run) -> dict[str, str]:
@@ -337,10 +332,10 @@ def test_spark_refuses_every_bad_input_naming_the_file(corpus_runs: dict[str, Ru
     assert "Traceback" not in run.stderr
     problems = _problems(run)
     for case in _corpus_cases():
-        expected = yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8"))
-        message = SPARK_MESSAGES.get(case.name, expected["message"])
-        matching = [p for path, p in problems.items() if path.endswith("/" + expected["file"])]
-        assert matching, f"{case.name}: no line names {expected['file']}:\n{run.stderr}"
+        wanted = yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8"))
+        message = SPARK_MESSAGES.get(case.name, wanted["message"])
+        matching = [p for path, p in problems.items() if path.endswith("/" + wanted["file"])]
+        assert matching, f"{case.name}: no line names {wanted['file']}:\n{run.stderr}"
         assert message in matching[0], f"{case.name}: {matching[0]!r} lacks {message!r}"
 
 
