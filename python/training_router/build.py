@@ -6,7 +6,9 @@ listed again after: if one changed in between, the plan could hold rows of two
 versions of it (or miss rows that were on disk), so the build runs again, and
 the loaded layer parses again only the files that changed. After MAX_RETRIES
 repetitions that still saw changes, the run stops with InputError naming the
-files. A build only counts when the second listing equals the first.
+files. A build only counts when the second listing equals the first. A re-route
+(the listing equals the one the loaded layer was built from) reads no input file:
+the loaded layer is its one view, and it is not listed again.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import inputs, spark_engine
-from .dbt_runner import DbtResult, RunSettings, check_build, format_problems, run_dbt
+from .dbt_runner import DbtProcess, DbtResult, RunSettings, check_build, format_problems, start_dbt
 from .errors import DbtError, InputError, OutputError, printable
 from .faults import fault_point
 from .history import carry_history, write_run_info
@@ -62,10 +64,9 @@ def build(request: inputs.Request, config: dict[str, Any], database: Path, previ
           progress: Reporter | None = None, notify: Notify = notify_stderr, engine: str = "duckdb") -> Built:
     """Build `database` from the inputs of `request`; raise the typed error of a failed build.
     With engine "spark" dbt builds on Spark and the tables are copied into `database`
-    (spark_engine); the loaded layer is then rebuilt in full."""
-    on_spark = engine == "spark"
-    progress = progress or Reporter()
-    warnings: list[str] = []
+    (spark_engine); the loaded layer is then rebuilt in full. On DuckDB the first dbt
+    process starts before the inputs are listed (dbt_runner.start_dbt: its import runs
+    beside the listing)."""
     settings = RunSettings(
         metrics_dir=request.metrics_dir,
         stability_dir=request.stability_dir,
@@ -78,6 +79,20 @@ def build(request: inputs.Request, config: dict[str, Any], database: Path, previ
         run_info=work_dir / "run_info.json",
         history_keep_plans=keep_plans,
     )
+    warm = None if engine == "spark" else start_dbt(database=database, work_dir=work_dir, settings=settings)
+    try:
+        return _build(request, config, settings, database, previous, work_dir, full_refresh, timeline,
+                      warm, progress or Reporter(), notify, engine)
+    finally:
+        if warm is not None:
+            warm.discard()
+
+
+def _build(request: inputs.Request, config: dict[str, Any], settings: RunSettings, database: Path,
+           previous: Path | None, work_dir: Path, full_refresh: bool, timeline: Timeline,
+           warm: DbtProcess | None, progress: Reporter, notify: Notify, engine: str) -> Built:
+    on_spark = engine == "spark"
+    warnings: list[str] = []
     with timeline.span("list_inputs"):
         scan = _checked_scan(request)
         if on_spark:
@@ -107,9 +122,16 @@ def build(request: inputs.Request, config: dict[str, Any], database: Path, previ
             if on_spark:
                 result = spark_engine.build(database, work_dir, settings, progress.dbt_output)
             else:
-                result = run_dbt(_command(reuse), database=database, work_dir=work_dir, settings=settings,
-                                 on_output=progress.dbt_output)
+                dbt = warm if attempt == 1 and warm is not None else start_dbt(
+                    database=database, work_dir=work_dir, settings=settings)
+                try:
+                    result = dbt.run(_command(reuse), progress.dbt_output)
+                finally:
+                    dbt.discard()
         fault_point("after_dbt_build")
+        if not reads_input_files(reuse):  # nothing was read that could have changed meanwhile
+            _check(result, database)
+            return Built(database, listing, selection, attempt, first_reuse, warnings)
         with timeline.span("list_inputs_again"):
             again = _scan(request)
             changed = inputs.changed_files(scan, again, request.targets)
@@ -130,6 +152,13 @@ def build(request: inputs.Request, config: dict[str, Any], database: Path, previ
             listing = inputs.write_input_listing(scan, settings.input_listing)
         reuse = Reuse.LOADED_LAYER  # the build so far is the previous state: re-read what changed
     raise AssertionError("unreachable")
+
+
+def reads_input_files(reuse: Reuse) -> bool:
+    """Whether a build of this kind reads input files. A re-route (SAME_INPUTS,
+    SAME_SELECTION) builds without the input layer, from the loaded layer that equals the
+    first listing: that listing is its consistent view, so no second listing is needed."""
+    return reuse in (Reuse.NONE, Reuse.LOADED_LAYER)
 
 
 def _scan(request: inputs.Request) -> inputs.InputScan:

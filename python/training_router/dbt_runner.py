@@ -124,6 +124,109 @@ class DbtResult:
     output: str = ""
 
 
+# The dbt child imports dbt (~1.3 s) before it reads its command (a JSON list) from
+# stdin: a build starts it first and hands it the command once the inputs are listed
+# and the previous database copied, so the import runs beside that work. With stdin
+# closed and nothing read, it exits quietly.
+_CHILD_PROGRAM = """\
+import json, sys
+from dbt.cli.main import cli
+line = sys.stdin.readline()
+if not line:
+    sys.exit(0)
+sys.argv[1:] = json.loads(line)
+sys.exit(cli())
+"""
+
+
+class DbtProcess:
+    """One dbt invocation whose process starts before its command is known (``start_dbt``)."""
+
+    def __init__(self, process: subprocess.Popen[str], project: Path, work_dir: Path,
+                 dbt_vars: dict[str, Any] | None) -> None:
+        self._process = process
+        self._project = project
+        self._target_path = work_dir / "dbt-target"
+        self._log_path = work_dir / "dbt-logs"
+        self._dbt_vars = dbt_vars
+
+    def run(self, command: list[str], on_output: Callable[[str], None] | None = None) -> DbtResult:
+        """Run ``dbt <command>`` in the started process and wait for it."""
+        run_results = self._target_path / "run_results.json"
+        if run_results.exists():
+            run_results.unlink()
+        cached_parse = parse_cache_file()
+        _seed_saved_parse(self._target_path, cached_parse)
+        argv = [
+            *command,
+            "--project-dir", str(self._project),
+            "--target-path", str(self._target_path),
+            "--log-path", str(self._log_path),
+            *(["--vars", json.dumps(self._dbt_vars)] if self._dbt_vars else []),
+        ]
+        assert self._process.stdin is not None
+        with contextlib.suppress(BrokenPipeError):  # it died early: its output says why
+            self._process.stdin.write(json.dumps(argv) + "\n")
+            self._process.stdin.close()
+        returncode, output = _stream(self._process, on_output)
+        _keep_saved_parse(self._target_path, cached_parse)
+        result = DbtResult(returncode=returncode, output=output)
+        if run_results.is_file():
+            payload = json.loads(run_results.read_text(encoding="utf-8"))
+            result.results = payload.get("results", [])
+            result.elapsed = float(payload.get("elapsed_time", 0.0))
+        return result
+
+    def discard(self) -> None:
+        """End a process that was never given its command (or has finished)."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None and not stream.closed:
+                stream.close()
+
+
+def start_dbt(
+    *,
+    database: Path,
+    work_dir: Path,
+    settings: RunSettings | None = None,
+    dbt_vars: dict[str, Any] | None = None,
+    threads: int | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> DbtProcess:
+    """Start a dbt process for ``database`` (its folder must exist); dbt's files go under
+    work_dir. ``settings`` are passed as environment variables (the CLI's way),
+    ``dbt_vars`` as ``--vars`` (the way a user of bare dbt would). Give it its command
+    with ``run`` or end it with ``discard``."""
+    env = dict(os.environ)
+    env.update(
+        {
+            # relative to dbt's working directory, the database's folder: dbt hashes the
+            # profile's values, this path included, and parses the whole project again
+            # when the hash changes, so a build folder per run must not change the text
+            "ROUTER_DATABASE": database.name,
+            "DBT_PROFILES_DIR": str(dbt_project_dir()),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_PARTIAL_PARSE": "true",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    if settings is not None:
+        env.update(settings.environment())
+    if threads is not None:
+        env["ROUTER_DBT_THREADS"] = str(threads)
+    if extra_env:
+        env.update(extra_env)
+    process = subprocess.Popen(
+        [sys.executable, "-c", _CHILD_PROGRAM], cwd=database.parent, env=env, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+        preexec_fn=_die_with_parent,
+    )
+    return DbtProcess(process, dbt_project_dir(), work_dir, dbt_vars)
+
+
 def run_dbt(
     command: list[str],
     *,
@@ -135,70 +238,22 @@ def run_dbt(
     on_output: Callable[[str], None] | None = None,
     extra_env: dict[str, str] | None = None,
 ) -> DbtResult:
-    """Run ``dbt <command>`` against ``database``; dbt's files go under work_dir.
-
-    ``settings`` are passed as environment variables (the CLI's way), ``dbt_vars``
-    as ``--vars`` (the way a user of bare dbt would). ``on_output`` sees each line of
-    dbt's console output as it comes (progress); the whole output is kept for errors."""
-    project = dbt_project_dir()
-    target_path = work_dir / "dbt-target"
-    log_path = work_dir / "dbt-logs"
-    run_results = target_path / "run_results.json"
-    if run_results.exists():
-        run_results.unlink()
-    env = dict(os.environ)
-    env.update(
-        {
-            # relative to dbt's working directory, the database's folder: dbt hashes the
-            # profile's values, this path included, and parses the whole project again
-            # when the hash changes, so a build folder per run must not change the text
-            "ROUTER_DATABASE": database.name,
-            "DBT_PROFILES_DIR": str(project),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "DBT_PARTIAL_PARSE": "true",
-        }
-    )
-    if settings is not None:
-        env.update(settings.environment())
-    if threads is not None:
-        env["ROUTER_DBT_THREADS"] = str(threads)
-    if extra_env:
-        env.update(extra_env)
-    cached_parse = parse_cache_file()
-    _seed_saved_parse(target_path, cached_parse)
-    argv = [
-        sys.executable,
-        "-c",
-        "import sys; from dbt.cli.main import cli; sys.exit(cli())",
-        *command,
-        "--project-dir",
-        str(project),
-        "--target-path",
-        str(target_path),
-        "--log-path",
-        str(log_path),
-        *(["--vars", json.dumps(dbt_vars)] if dbt_vars else []),
-    ]
-    returncode, output = _stream(argv, database.parent, env, on_output)
-    _keep_saved_parse(target_path, cached_parse)
-    result = DbtResult(returncode=returncode, output=output)
-    if run_results.is_file():
-        payload = json.loads(run_results.read_text(encoding="utf-8"))
-        result.results = payload.get("results", [])
-        result.elapsed = float(payload.get("elapsed_time", 0.0))
-    return result
+    """Run ``dbt <command>`` against ``database`` (``start_dbt``, then ``run``); ``on_output``
+    sees each line of dbt's console output as it comes (progress); the whole output is
+    kept for errors."""
+    process = start_dbt(database=database, work_dir=work_dir, settings=settings, dbt_vars=dbt_vars,
+                        threads=threads, extra_env=extra_env)
+    try:
+        return process.run(command, on_output)
+    finally:
+        process.discard()
 
 
-def _stream(argv: list[str], cwd: Path, env: dict[str, str],
-            on_output: Callable[[str], None] | None) -> tuple[int, str]:
-    """Run the dbt child, reading its output (stderr merged into stdout, one pipe: no
-    deadlock) line by line as it comes; returns the exit status and the whole output.
-    If reading is interrupted (Ctrl-C, an error in ``on_output``), the child is killed."""
+def _stream(process: subprocess.Popen[str], on_output: Callable[[str], None] | None) -> tuple[int, str]:
+    """Read the dbt child's output (stderr merged into stdout, one pipe: no deadlock) line
+    by line as it comes; returns the exit status and the whole output. If reading is
+    interrupted (Ctrl-C, an error in ``on_output``), the child is killed."""
     lines: list[str] = []
-    process = subprocess.Popen(
-        argv, cwd=cwd, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, errors="replace", preexec_fn=_die_with_parent,
-    )
     try:
         assert process.stdout is not None
         for line in process.stdout:

@@ -5,7 +5,12 @@ changed in between is read again (a bounded number of times, said on stderr), or
 the run stops with exit 3 naming it. Never is a plan published that mixes two
 versions of an input, or misses rows that were on disk. The run is paused at a
 named point (ROUTER_FAULT_AT=<point>:wait:<flag>) while the test rewrites a file,
-so nothing depends on timing."""
+so nothing depends on timing.
+
+A re-route (every input file as the previous run loaded it) reads no input file: its
+plan is built from the loaded layer, which is the view of its first listing, so a file
+rewritten during it is seen by the next run. The tests of the read-again path therefore
+run where dbt reads input files: a first run, or a run after another file changed."""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ import pytest
 from conftest import EXAMPLE, run_router
 
 SWING = "y_will_swing_low_10m_0.20"
+PEAK = "y_will_peak_60m_0.8"
 
 
 def _routes(out: Path) -> dict[tuple[str, str], str]:
@@ -45,6 +51,12 @@ def _set_nflx_leakage(metrics: Path, status: str | None) -> None:
 def _touch(path: Path) -> None:
     stamp = path.stat().st_mtime_ns + 5_000_000_000
     os.utime(path, ns=(stamp, stamp))
+
+
+def _reads_inputs_next(metrics: Path) -> None:
+    """Change a file of the other target, so that the next run reads input files (the
+    loaded layer's incremental path) instead of re-routing from the loaded layer."""
+    _touch(metrics / PEAK / "model_metadata.json")
 
 
 def _run_pausing(metrics: Path, out: Path, point: str, actions: list[Callable[[], None]],
@@ -87,6 +99,7 @@ def test_leakage_rewritten_during_the_build_is_read_again(metrics: Path, tmp_pat
     assert run_router(metrics, out).returncode == 0
     assert _routes(out)[(SWING, "NFLX")] == "ROUTE_BLOCKED"
 
+    _reads_inputs_next(metrics)
     run = _run_pausing(metrics, out, point, [lambda: _set_nflx_leakage(metrics, "SAFE")], tmp_path)
     assert run.returncode == 0, run.stderr
     assert "1 input file(s) changed while being read; reading them again (attempt 2 of 3)" in run.stderr
@@ -103,6 +116,7 @@ def test_metadata_touched_before_it_is_read_keeps_every_pair(metrics: Path, tmp_
     out = tmp_path / "METRICS"
     assert run_router(metrics, out, "--full-refresh").returncode == 0
     before = _routes(out)
+    _reads_inputs_next(metrics)
     run = _run_pausing(metrics, out, "before_dbt_build", [lambda: _touch(metrics / SWING / "model_metadata.json")],
                        tmp_path)
     assert run.returncode == 0, run.stderr
@@ -114,6 +128,7 @@ def test_a_file_that_keeps_changing_stops_the_run_naming_it(metrics: Path, tmp_p
     out = tmp_path / "METRICS"
     assert run_router(metrics, out).returncode == 0
     before = _routes(out)
+    _reads_inputs_next(metrics)
     statuses = ["SAFE", "BLOCKED", "SAFE"]
     run = _run_pausing(metrics, out, "after_dbt_build",
                        [lambda s=s: _set_nflx_leakage(metrics, s) for s in statuses], tmp_path)
@@ -134,3 +149,21 @@ def test_a_file_removed_during_the_build_is_noticed(metrics: Path, tmp_path: Pat
     assert str(snapshot) in run.stderr and "attempt 2 of 3" in run.stderr
     assert run_router(metrics, tmp_path / "FULL", "--full-refresh").returncode == 0
     assert _routes(out) == _routes(tmp_path / "FULL")
+
+
+def test_a_reroute_plans_from_the_view_it_started_with(metrics: Path, tmp_path: Path) -> None:
+    """A re-route reads no input file, so a rewrite during it cannot mix two versions: the
+    plan is the previous view's (NFLX still blocked), nothing is read again, and the next
+    run reads the new content."""
+    out = tmp_path / "METRICS"
+    assert run_router(metrics, out).returncode == 0
+    assert _routes(out)[(SWING, "NFLX")] == "ROUTE_BLOCKED"
+
+    run = _run_pausing(metrics, out, "after_dbt_build", [lambda: _set_nflx_leakage(metrics, "SAFE")], tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "unchanged, re-routing" in run.stderr
+    assert "changed while being read" not in run.stderr
+    assert _routes(out)[(SWING, "NFLX")] == "ROUTE_BLOCKED"
+
+    assert run_router(metrics, out).returncode == 0
+    assert _routes(out)[(SWING, "NFLX")] != "ROUTE_BLOCKED"

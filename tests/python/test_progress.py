@@ -154,6 +154,11 @@ sys.exit(7)
 """
 
 
+def _started(argv: list[str], cwd: Path) -> subprocess.Popen[str]:
+    """A child as dbt_runner starts dbt's: stderr merged into stdout, text."""
+    return subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
 def test_dbt_output_is_streamed_while_the_child_runs(tmp_path: Path) -> None:
     """The child prints a line, then waits for a flag that only the line's callback creates:
     without line-by-line streaming this would never finish."""
@@ -164,7 +169,7 @@ def test_dbt_output_is_streamed_while_the_child_runs(tmp_path: Path) -> None:
         seen.append(line)
         flag.touch()
 
-    returncode, output = _stream([sys.executable, "-c", CHILD, str(flag)], tmp_path, dict(os.environ), on_output)
+    returncode, output = _stream(_started([sys.executable, "-c", CHILD, str(flag)], tmp_path), on_output)
     assert returncode == 7
     assert seen == ["first\n", "second\n"] and output == "first\nsecond\n"
 
@@ -180,7 +185,7 @@ def test_a_failing_progress_callback_kills_the_child(tmp_path: Path) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        _stream([sys.executable, "-c", child, str(tmp_path / "never")], tmp_path, dict(os.environ), on_output)
+        _stream(_started([sys.executable, "-c", child, str(tmp_path / "never")], tmp_path), on_output)
     pid = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # reaped: gone, not a zombie
