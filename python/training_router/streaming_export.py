@@ -23,6 +23,7 @@ import duckdb
 
 from . import fast_yaml, report
 from .exporter import MARKDOWN_DETAIL_LIMIT, atomic_text, routing_plan_markdown, training_plan_markdown
+from .publish import fsync_path
 from .summary import SYMBOL_LINES_PER_TARGET
 from .timeline import Timeline
 
@@ -286,10 +287,13 @@ def export(database: Path, out_dir: Path, metadata: dict[str, Any], formats: lis
            timeline: Timeline) -> tuple[list[Path], dict[str, Any], dict[str, Any]]:
     """Write the artifacts under out_dir; return the files, the light plan and the job summary."""
     written: list[Path] = []
-    # the HTML report is built beside the plans, on a cursor of its own: its queries run in
-    # DuckDB (no GIL) while Python writes the plans (~1 s less at large scale; bench/RESULTS.md)
+    # The HTML report is built beside the plans, on a cursor of its own: its queries run in
+    # DuckDB (no GIL) while Python writes the plans. Each plan file, once written, is flushed
+    # to disk beside the next one (publish.py flushes again, then finds nothing left to
+    # write). About 1.5 s less at large scale (bench/RESULTS.md, "Sixth session").
     with duckdb.connect(str(database), read_only=True) as connection, \
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="report") as beside:
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="report") as beside, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="flush") as flusher:
         report_written = beside.submit(_timed, report.write_report, _quiet(connection.cursor()),
                                        out_dir / "routing_plan", metadata)
         _quiet(connection)
@@ -311,7 +315,10 @@ def export(database: Path, out_dir: Path, metadata: dict[str, Any], formats: lis
                     (yaml_path.open("w", encoding="utf-8") if "YAML" in formats else _Null()) as yaml_out:
                 writer(connection, *args, json_out or None, yaml_out or None)  # type: ignore[operator]
             timeline.record(f"export_{name}.json+yaml", started, time.time())
-            written += [p for p, kind in ((json_path, "JSON"), (yaml_path, "YAML")) if kind in formats]
+            files = [p for p, kind in ((json_path, "JSON"), (yaml_path, "YAML")) if kind in formats]
+            written += files
+            for path in files:
+                flusher.submit(fsync_path, path)
         if "PARQUET" in formats:
             with timeline.span("export_parquet"):
                 written += write_parquet(connection, out_dir)
