@@ -251,8 +251,17 @@ def main() -> int:
         print(f"generating {args.scale} inputs into {data} ...", flush=True)
         subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--scale", args.scale,
                         "--out", str(data)], check=True)
-    work = args.work or Path(tempfile.mkdtemp(prefix=f"router-bench-{args.scale}-"))
-    work.mkdir(parents=True, exist_ok=True)
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
+        return _bench(args, data, args.work)
+    work = Path(tempfile.mkdtemp(prefix=f"router-bench-{args.scale}-"))
+    try:  # ~3 GB at large scale: a temporary folder does not outlive the run
+        return _bench(args, data, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _bench(args: argparse.Namespace, data: Path, work: Path) -> int:
     out = work / "METRICS"
     reroute_config = work / "reroute.yaml"
     reroute_config.write_text("routing:\n  min_sample_size: {symbol: 1500}\n  symbol: {strong_score: 0.62}\n")
