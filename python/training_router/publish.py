@@ -342,10 +342,23 @@ def _switch_link(path: Path, target: str, step: _Steps | None = None) -> None:
 
 
 def fsync_path(path: Path) -> None:
-    """Flush a file or directory to disk (best effort on directories)."""
-    flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
+    """Flush a file or directory to disk. A file that cannot be flushed raises OSError
+    naming it: its data may not be on disk, and Linux reports a failed write-back to one
+    fsync only, so an ignored failure would publish a plan a crash can tear. A directory
+    is flushed on a best-effort basis (some file systems cannot flush one)."""
+    if not path.is_dir():
+        fault_point("fsync", path)
+        try:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as error:
+            raise OSError(error.errno, error.strerror, str(path)) from None
+        return
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return
     try:

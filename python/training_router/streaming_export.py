@@ -15,7 +15,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -297,6 +297,7 @@ def export(database: Path, out_dir: Path, metadata: dict[str, Any], formats: lis
         report_written = beside.submit(_timed, report.write_report, _quiet(connection.cursor()),
                                        out_dir / "routing_plan", metadata)
         _quiet(connection)
+        flushed: list[Future[None]] = []
         with timeline.span("read_targets"):
             targets = _target_parts(connection)
             summary = _job_summary(connection)
@@ -317,12 +318,13 @@ def export(database: Path, out_dir: Path, metadata: dict[str, Any], formats: lis
             timeline.record(f"export_{name}.json+yaml", started, time.time())
             files = [p for p, kind in ((json_path, "JSON"), (yaml_path, "YAML")) if kind in formats]
             written += files
-            for path in files:
-                flusher.submit(fsync_path, path)
+            flushed += [flusher.submit(fsync_path, path) for path in files]
         if "PARQUET" in formats:
             with timeline.span("export_parquet"):
                 written += write_parquet(connection, out_dir)
         report_path, report_started, report_ended = report_written.result()
+        for flush in flushed:
+            flush.result()  # a file that cannot be flushed fails the export (publish.fsync_path)
         written.append(report_path)
         timeline.record("export_report", report_started, report_ended)
     if "MARKDOWN" in formats:

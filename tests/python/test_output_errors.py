@@ -65,6 +65,26 @@ def test_full_disk_is_exit_6_naming_the_path(previous: Path, point: str) -> None
     assert not list((previous / ".plans").glob(".building-*"))
 
 
+@pytest.mark.parametrize("formats", ["[JSON, YAML, MARKDOWN]", "[]"])
+def test_a_file_that_cannot_be_flushed_fails_the_run(previous: Path, formats: str) -> None:
+    """fsync is where a full disk shows on some file systems (delayed allocation), and Linux
+    reports a failed write-back to one fsync only: the plan files' flush beside the export
+    ([JSON, ...]) and publish's own flush (dump_plan_as: [], database only) must both stop
+    the run, not publish a plan a crash could tear."""
+    before = _published(previous)
+    config = previous.parent / f"formats_{len(formats)}.yaml"
+    config.write_text(f"routing:\n  both_strong_behavior: PREFER_CS\n  dump_plan_as: {formats}\n")
+    run = run_router(EXAMPLE, previous, "--routing-config", str(config),
+                     env={"ROUTER_FAULT_AT": "fsync:errno:ENOSPC"})
+    assert run.returncode == 6, run.stderr
+    line = _one_error_line(run.stderr)
+    assert "No space left on device" in line and "The previous plan was kept" in line
+    named = "routing_plan.json" if formats != "[]" else str(previous / ".plans" / ".building-")
+    assert named in line, line
+    assert _published(previous) == before
+    assert not list((previous / ".plans").glob(".building-*"))
+
+
 @contextmanager
 def _immutable(path: Path) -> Iterator[None]:
     """chattr +i: even root cannot create, remove or rename entries in the folder."""
