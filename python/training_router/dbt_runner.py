@@ -200,6 +200,7 @@ def start_dbt(
     work_dir. ``settings`` are passed as environment variables (the CLI's way),
     ``dbt_vars`` as ``--vars`` (the way a user of bare dbt would). Give it its command
     with ``run`` or end it with ``discard``."""
+    project = dbt_project_dir()
     env = dict(os.environ)
     env.update(
         {
@@ -207,7 +208,7 @@ def start_dbt(
             # profile's values, this path included, and parses the whole project again
             # when the hash changes, so a build folder per run must not change the text
             "ROUTER_DATABASE": database.name,
-            "DBT_PROFILES_DIR": str(dbt_project_dir()),
+            "DBT_PROFILES_DIR": str(project),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DBT_PARTIAL_PARSE": "true",
             "PYTHONUNBUFFERED": "1",
@@ -224,7 +225,7 @@ def start_dbt(
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
         preexec_fn=_die_with_parent,
     )
-    return DbtProcess(process, dbt_project_dir(), work_dir, dbt_vars)
+    return DbtProcess(process, project, work_dir, dbt_vars)
 
 
 def run_dbt(
