@@ -100,7 +100,9 @@ def _build(request: inputs.Request, config: dict[str, Any], settings: RunSetting
                 scan.files, [r for r in (request.stability_dir, request.metrics_dir) if r], request.targets)
             if hidden:
                 raise InputError(format_problems(hidden), hidden)
-        progress.note(f"{len(request.targets)} target(s), {len(scan.files):,} input file(s) found")
+        selected = set(request.targets)  # the listing holds every target folder's files
+        n_files = sum(1 for f in scan.files if f.target_name in selected)
+        progress.note(f"{len(request.targets)} target(s), {n_files:,} input file(s) found")
         with writing(settings.input_listing):
             listing = inputs.write_input_listing(scan, settings.input_listing)
             write_run_info(work_dir / "run_info.json", config, request.requested_targets,

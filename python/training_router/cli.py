@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="feature-selection output: the metrics directory, one folder per target"
                              " (required unless --compare)")
     parser.add_argument("--targets", nargs="+", metavar="TARGET", help="route only these targets")
+    parser.add_argument("--allow-missing-targets", action="store_true",
+                        help="a --targets name with no folder is a warning, not an error (exit 2)")
     parser.add_argument("--symbols", nargs="+", metavar="SYMBOL",
                         help="route exactly these symbols for every target")
     parser.add_argument("--routing-config", type=Path, help="routing_config.yaml (defaults otherwise)")
@@ -83,7 +85,7 @@ def _route(args: argparse.Namespace) -> PlanOutcome:
             args.output_dir, targets=args.targets, symbols=args.symbols, routing_config=args.routing_config,
             plan_output=args.plan_output, stability_dir=args.stability_dir, database=args.database,
             lock_timeout=args.lock_timeout, full_refresh=args.full_refresh, dry_run=args.dry_run, engine=args.engine,
-            keep_plans=args.keep_plans, progress=progress,
+            keep_plans=args.keep_plans, progress=progress, allow_missing_targets=args.allow_missing_targets,
         )
 
 

@@ -11,6 +11,7 @@ other non-regular files, link loops): those are problems, named one per line.
 
 from __future__ import annotations
 
+import difflib
 import errno
 import hashlib
 import json
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import InputError, NoCandidatesError, printable
+from .errors import InputError, NoCandidatesError, UsageError, printable
 
 TARGET_MARKERS = ("model_metadata.json", "target_confidence.json")
 TARGET_FILES = (
@@ -69,18 +70,28 @@ def discover_targets(metrics_dir: Path) -> list[str]:
 
 
 def resolve_request(metrics_dir: Path, stability_dir: Path | None, requested_targets: Sequence[str],
-                    requested_symbols: Sequence[str]) -> Request:
-    """The targets to route: every target folder, or those named that exist (a warning for the rest)."""
+                    requested_symbols: Sequence[str], allow_missing_targets: bool = False) -> Request:
+    """The targets to route: every target folder, or those named. A name that matches no
+    folder stops the run (UsageError naming it and the closest folder), before any SQL:
+    a plan without a target the user asked for would silently train nothing for it. With
+    `allow_missing_targets` (--allow-missing-targets) such a name is a warning instead."""
     found = discover_targets(metrics_dir)
     if not found:
         raise NoCandidatesError(
             f"metrics directory {printable(metrics_dir)} holds no target folder "
             "(a folder with model_metadata.json or target_confidence.json)"
         )
+    unknown = [name for name in requested_targets if name not in found]
+    if unknown and not allow_missing_targets:
+        raise UsageError(
+            f"--targets names {len(unknown)} target(s) with no folder in {printable(metrics_dir)}: "
+            f"{'; '.join(_unknown_target(name, found) for name in unknown)}. Nothing was routed; "
+            "fix the name(s), or pass --allow-missing-targets if a missing target is expected"
+        )
     warnings = [
-        f"target {name!r} was named with --targets but {printable(metrics_dir)} has no folder for it"
-        for name in requested_targets
-        if name not in found
+        f"target '{printable(name)}' was named with --targets but {printable(metrics_dir)} has no folder for it"
+        " (--allow-missing-targets: routed without it)"
+        for name in unknown
     ]
     targets = [t for t in found if t in requested_targets] if requested_targets else found
     if not targets:
@@ -89,6 +100,12 @@ def resolve_request(metrics_dir: Path, stability_dir: Path | None, requested_tar
             f"has a folder in {printable(metrics_dir)}"
         )
     return Request(metrics_dir, stability_dir, targets, list(requested_targets), list(requested_symbols), warnings)
+
+
+def _unknown_target(name: str, found: Sequence[str]) -> str:
+    closest = difflib.get_close_matches(name, found, n=1, cutoff=0.6)
+    hint = f" (did you mean '{printable(closest[0])}'?)" if closest else ""
+    return f"'{printable(name)}'{hint}"
 
 
 class InputFile(NamedTuple):

@@ -90,12 +90,15 @@ def generate_routing_plan(
     progress: Reporter | None = None,
     notify: build.Notify = build.notify_stderr,
     engine: str = "duckdb",
+    allow_missing_targets: bool = False,
 ) -> PlanOutcome:
     """Route every (target, symbol) pair of the feature-selection output `output_dir`
     and publish the plans under `plan_output` (the CLI's arguments, by keyword).
     `dry_run` routes and compares without publishing; `keep_plans` is how many plans the
     history keeps; `progress` is told the phases and dbt's output (progress.py); `notify`
-    receives what the run has to tell while it goes (input files read again).
+    receives what the run has to tell while it goes (input files read again);
+    `allow_missing_targets` turns a name in `targets` that matches no folder from an error
+    (UsageError, before anything is built) into a warning.
 
     Raises UsageError (exit 2), InputError / NoCandidatesError (3), InvariantError (4),
     BusyError (5), OutputError (6) or DbtError (1); the previous plan stays as it was."""
@@ -118,7 +121,7 @@ def generate_routing_plan(
     layout = publish.Layout(out, checked_path(database, "--database") if database is not None
                             else out / publish.DATABASE_NAME)
     request = inputs.resolve_request(metrics_dir, stability, checked_names(targets, "--targets"),
-                                     checked_names(symbols, "--symbols"))
+                                     checked_names(symbols, "--symbols"), allow_missing_targets)
     timeline.record("config_and_discovery", started, time.time())
 
     with publish.locked(layout, lock_timeout):

@@ -219,7 +219,8 @@ def test_empty_metrics_directory_has_no_candidates(tmp_path: Path) -> None:
 
 
 def test_named_target_without_folder_warns_and_routes_the_rest(tmp_path: Path) -> None:
-    run = run_router(EXAMPLE, tmp_path / "METRICS", "--targets", SWING, "../x")
+    """Only with --allow-missing-targets; without it the run refuses (test_targets_named.py)."""
+    run = run_router(EXAMPLE, tmp_path / "METRICS", "--targets", SWING, "../x", "--allow-missing-targets")
     assert run.returncode == 0, run.stderr
     assert "warning: target '../x' was named with --targets" in run.stderr
     assert list(run.routing_plan()["targets"]) == [SWING]
@@ -227,7 +228,7 @@ def test_named_target_without_folder_warns_and_routes_the_rest(tmp_path: Path) -
 
 
 def test_only_missing_targets_named_is_an_error(tmp_path: Path) -> None:
-    run = run_router(EXAMPLE, tmp_path / "METRICS", "--targets", "no_such_target")
+    run = run_router(EXAMPLE, tmp_path / "METRICS", "--targets", "no_such_target", "--allow-missing-targets")
     assert run.returncode == 3
     assert "no_such_target" in run.stderr
 
