@@ -12,10 +12,15 @@ Generates the inputs if needed (bench/generate.py, deterministic), then:
    (bench/floor.py), with no dbt and no export;
 4. the plain Python router (bench/plain.py): read the JSON, route with check_floor.py's
    reading of the rules, write routing_plan.json/.yaml/.md — what a user would otherwise
-   write (slow at large scale, ~7 min: --no-plain skips it).
+   write (slow at large scale, ~7 min: --no-plain skips it);
+5. the dbt floor: bench/dbt_floor, a one-model dbt-duckdb project built by the same dbt
+   install, after one warm-up build (so its saved parse is used, as the router's is):
+   what dbt itself costs to start, parse and build one node (--no-dbt-floor skips it).
 For each phase it prints wall seconds and the peak RSS of the whole process tree
-(CLI + dbt) while the phase ran, plus decisions per second, and a comparison table:
-the router's full run and re-route against the floor and the plain router, in the same run.
+(CLI + dbt) while the phase ran, plus decisions per second, a comparison table (the
+router's full run and re-route against each floor and the plain router, in the same
+run) and the goals table of issue 20: each ratio with its goal, and the number of dbt
+nodes a full CLI build executes.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from training_router.dbt_runner import last_parse_kind
 
 REPO = Path(__file__).resolve().parents[1]
 GENERATED = {"medium", "large"}
+DBT_FLOOR = REPO / "bench" / "dbt_floor"
 
 
 # --- memory sampling -----------------------------------------------------------------
@@ -174,7 +180,19 @@ def run_cli(metrics: Path, out: Path, extra: list[str], cache: Path) -> dict[str
     decisions = int(re.search(r"(\d+) decision", completed.stdout).group(1))  # type: ignore[union-attr]
     rows = [(name, hi - lo, busy, sampler.peak(lo, hi)) for name, lo, hi, busy in phases(out, timings)]
     return {"wall": ended - started, "peak": sampler.peak(), "decisions": decisions, "rows": rows,
-            "parse": dbt_parse_kind(out)}
+            "parse": dbt_parse_kind(out), "nodes": dbt_nodes(out)}
+
+
+def dbt_nodes(out: Path) -> dict[str, int]:
+    """The dbt nodes the run's last build executed, by kind (model, seed, test, unit_test);
+    the project's hooks (operation) are not nodes and not counted."""
+    run_results = json.loads((out / ".router" / "dbt-target" / "run_results.json").read_text())
+    kinds: dict[str, int] = {}
+    for result in run_results["results"]:
+        kind = result["unique_id"].split(".", 1)[0]
+        if kind != "operation":
+            kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
 
 
 def run_plain(metrics: Path, out: Path) -> dict[str, Any]:
@@ -187,13 +205,14 @@ def run_plain(metrics: Path, out: Path) -> dict[str, Any]:
 
 
 def comparison(full: dict[str, Any], reroute: dict[str, Any], floor: dict[str, Any] | None,
-               plain: dict[str, Any] | None) -> list[str]:
+               plain: dict[str, Any] | None, dbt_floor: dict[str, Any] | None) -> list[str]:
     """One table: each measured program, its wall time, and the router's ratios to the others."""
     lines = ["| program | wall s | peak RSS MB | router full ÷ it | router re-route ÷ it |",
              "|---|---:|---:|---:|---:|"]
     rows = [("router, full run", full), ("router, re-route", reroute),
             ("floor (bench/floor.py: DuckDB script, no dbt, no export)", floor),
-            ("plain Python router (bench/plain.py: JSON in, JSON/YAML/Markdown out)", plain)]
+            ("plain Python router (bench/plain.py: JSON in, JSON/YAML/Markdown out)", plain),
+            ("dbt floor (bench/dbt_floor: one table model, same dbt, warm parse)", dbt_floor)]
     for name, result in rows:
         if result is None:
             continue
@@ -210,6 +229,46 @@ def run_floor(metrics: Path) -> dict[str, Any]:
     if completed.returncode != 0:
         raise SystemExit(f"floor failed:\n{completed.stderr}")
     return {"wall": ended - started, "peak": sampler.peak(), "output": completed.stdout}
+
+
+def run_dbt_floor(work: Path) -> dict[str, Any]:
+    """bench/dbt_floor built twice by this environment's dbt: a warm-up (its parse is saved),
+    then the measured build."""
+    target = work / "dbt-floor"
+    env = {**os.environ, "DBT_FLOOR_DATABASE": str(target / "floor.duckdb"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    command = [sys.executable, "-m", "dbt.cli.main", "build", "--project-dir", str(DBT_FLOOR),
+               "--profiles-dir", str(DBT_FLOOR), "--target-path", str(target / "target"),
+               "--log-path", str(target / "logs"), "--quiet"]
+    for _ in range(2):
+        completed, sampler, started, ended = measured(command, work, env)
+        if completed.returncode != 0:
+            raise SystemExit(f"dbt floor failed:\n{completed.stdout}{completed.stderr}")
+    return {"wall": ended - started, "peak": sampler.peak()}
+
+
+# issue 20's goals, each a ratio or figure with the bound it must stay under
+def goals(scale: str, full: dict[str, Any], reroute: dict[str, Any], floor: dict[str, Any] | None,
+          dbt_floor: dict[str, Any] | None) -> list[str]:
+    """Each goal this scale can show: the measured figure, the goal, met or not."""
+    rows: list[tuple[str, float, float, str]] = []
+    if scale == "small" and dbt_floor:
+        rows += [("full run / dbt floor", full["wall"] / dbt_floor["wall"], 1.5, "×"),
+                 ("re-route / dbt floor", reroute["wall"] / dbt_floor["wall"], 1.3, "×")]
+    if scale == "medium" and dbt_floor and floor:
+        rows.append(("full run / (dbt floor + DuckDB floor)", full["wall"] / (dbt_floor["wall"] + floor["wall"]),
+                     2.0, "×"))
+    if scale == "large" and floor:
+        rows += [("full run / DuckDB floor", full["wall"] / floor["wall"], 1.5, "×"),
+                 ("re-route / DuckDB floor", reroute["wall"] / floor["wall"], 0.5, "×")]
+    if scale == "large":
+        rows.append(("peak memory, full run (GB)", full["peak"] / 1e9, 2.0, " GB"))
+    rows.append(("dbt nodes in the full run's build", float(sum(full["nodes"].values())), 45, ""))
+    lines = ["| goal (issue 20) | measured | goal | met |", "|---|---:|---:|---|"]
+    for name, value, goal, unit in rows:
+        shown = f"{value:.0f}" if unit == "" else f"{value:.2f}{unit}"
+        lines.append(f"| {name} | {shown} | ≤ {goal:g}{unit} | {'yes' if value <= goal else 'no'} |")
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(full["nodes"].items()))
+    return [*lines, "", f"nodes of the full run's build: {kinds}", ""]
 
 
 # --- report ----------------------------------------------------------------------------
@@ -241,6 +300,7 @@ def main() -> int:
     parser.add_argument("--work", type=Path, help="where outputs go (default: a temporary folder)")
     parser.add_argument("--no-floor", action="store_true")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain Python router (~7 min at large)")
+    parser.add_argument("--no-dbt-floor", action="store_true", help="skip the one-model dbt project")
     parser.add_argument("--cold-parse", action="store_true",
                         help="start without dbt's saved parse (a machine's very first run)")
     args = parser.parse_args()
@@ -275,11 +335,13 @@ def _bench(args: argparse.Namespace, data: Path, work: Path) -> int:
     reroute = run_cli(data, out, ["--routing-config", str(reroute_config)], cache)
     floor = None if args.no_floor else run_floor(data)
     plain = None if args.no_plain else run_plain(data, work / "plain")
+    dbt_floor = None if args.no_dbt_floor else run_dbt_floor(work)
 
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
     lines = [f"## {args.scale} — {dt.date.today().isoformat()}, commit {commit}, {os.cpu_count()} cores", ""]
-    lines += comparison(full, reroute, floor, plain)
+    lines += comparison(full, reroute, floor, plain, dbt_floor)
+    lines += goals(args.scale, full, reroute, floor, dbt_floor)
     lines += report("full run (fresh output, every input parsed)", full, floor)
     lines += report("re-route (same inputs, other thresholds)", reroute, None)
     if floor:

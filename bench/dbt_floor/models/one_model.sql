@@ -1,0 +1,3 @@
+{{ config(materialized='table') }}
+
+select 1 as one
