@@ -18,7 +18,7 @@ CASES = sorted(p for p in (FIXTURES / "handworked").iterdir() if (p / "expected.
 
 def case_args(case: Path) -> list[str]:
     """The CLI arguments a case is routed with: its routing_config.yaml and the
-    --targets / --symbols of its args.yaml, when it has them."""
+    --targets / --symbols (and --allow-missing-targets) of its args.yaml, when it has them."""
     args: list[str] = []
     if (case / "routing_config.yaml").is_file():
         args += ["--routing-config", str(case / "routing_config.yaml")]
@@ -28,6 +28,8 @@ def case_args(case: Path) -> list[str]:
             args += ["--targets", *selection["targets"]]
         if selection.get("symbols"):
             args += ["--symbols", *selection["symbols"]]
+        if selection.get("allow_missing_targets"):
+            args.append("--allow-missing-targets")
     return args
 
 
