@@ -8,15 +8,17 @@ progress line counts the input files of the targets routed, not of every folder.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, run_router
 
 from training_router import generate_routing_plan
 from training_router.errors import UsageError
 from training_router.inputs import resolve_request
+
+from conftest import EXAMPLE, run_router
 
 PEAK = "y_will_peak_60m_0.8"
 SWING = "y_will_swing_low_10m_0.20"
@@ -34,7 +36,7 @@ def test_unknown_names_are_refused_with_the_closest_folder(tmp_path: Path) -> No
 
 def test_the_python_api_refuses_before_building(tmp_path: Path) -> None:
     out = tmp_path / "METRICS"
-    with pytest.raises(UsageError, match="y_will_peak_60m_0.9"):
+    with pytest.raises(UsageError, match=re.escape("y_will_peak_60m_0.9")):
         generate_routing_plan(EXAMPLE, targets=["y_will_peak_60m_0.9"], plan_output=out)
     assert not out.exists()  # nothing was created, let alone built
 
